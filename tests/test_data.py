@@ -105,6 +105,7 @@ def test_standardise_uses_training_statistics():
     A = g.normal(5, 2, (200, 3))
     B = g.normal(5, 2, (50, 3))
     a, b = data.standardise(A, B)
+    np.testing.assert_allclose(a, (A - A.mean(axis=0)) / A.std(axis=0), rtol=1e-5)
     mean, std = A.mean(axis=0), A.std(axis=0)
     np.testing.assert_allclose(b, (B - mean) / std, rtol=1e-5)
     with pytest.raises(ValueError, match=r"standardise: every array must have shape \(m, 3\)"):
@@ -119,4 +120,4 @@ def test_tensors_and_loader():
     batches_b = [yb.tolist() for _, yb in data.make_loader(d, batch_size=16, seed=4)]
     assert batches_a == batches_b
     assert [len(b) for b in batches_a] == [16, 16, 16, 2]
-    assert sorted(sum(batches_a, [])) == sorted(d.y.tolist())
+    assert sorted(y for b in batches_a for y in b) == sorted(d.y.tolist())
