@@ -1,0 +1,38 @@
+"""The experiments the chapters call. Each is seeded, deterministic, returns plain data (dicts, numpy
+arrays, lists of dicts) and runs in seconds on one CPU thread.
+
+Modules load on first use (``actlab.experiments.overview``), so importing one topic never pays for
+the others.
+
+Chapter 1: ``overview`` (linear collapse, decision boundaries, the properties of an activation,
+bounded outputs) and ``gates`` (sigmoid and tanh inside GRU and LSTM cells).
+Chapter 2: ``gradients`` (vanishing and exploding gradients), ``saturation`` (Glorot and Bengio's
+saturation, how fast sigmoid and tanh saturate), ``centring`` (why a zero-centred hidden unit
+trains better) and ``stability`` (textbook formulas against the package's).
+Chapters 3 and 4: ``selection``, ``dead_units``, ``initialisation``, ``cross_validation``,
+``applications``, ``timing`` and the others in this folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from types import ModuleType
+
+from actlab.reproducibility import seed_everything
+
+__all__ = ["seed_everything"]
+
+
+def __getattr__(name: str) -> ModuleType:
+    if not name.startswith("_") and any(m.name == name for m in pkgutil.iter_modules(__path__)):
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'actlab.experiments' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(
+        [*__all__, *(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))]
+    )
