@@ -23,6 +23,17 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 	$(BIN)/python -m pytest -p no:cacheprovider --nbval chapters exercises/source --sanitize-with tests/nbval_sanitize.cfg
 
+# Real-browser tests: the browser extra (Playwright) on top of the test install. Chromium and a CJK
+# font come from Debian (`apt-get install chromium fonts-wqy-microhei`; .ci/run does it on CI).
+BROWSER_STAMP := $(VENV)/.installed-browser
+
+$(BROWSER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,browser]'
+	touch $(BROWSER_STAMP)
+
+test-browser: $(BROWSER_STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/throughput.py
