@@ -1,0 +1,344 @@
+"""Interactive explorers for the chapters: ipywidgets front ends over plain-data functions.
+
+Two explorers, each one call in a chapter cell:
+
+* :func:`activation_explorer` (chapter 2): pick any elementwise activation of the registry and see
+  its function and derivative; sliders set its parameters (LeakyReLU's ``negative_slope``, ELU's and
+  CELU's ``alpha``, Softplus's and Swish's ``beta``, ...), built from the record's defaults.
+* :func:`gradient_explorer` (chapter 3): pick an activation, a depth and an initialisation, and see
+  the gradient norm of every layer of a freshly initialised MLP and its dead-unit fraction.
+
+The widgets only wire controls to functions that return plain data, :func:`activation_curves`,
+:func:`parameter_controls` and :func:`gradient_profile`, and redraw through :mod:`actlab.plotting`.
+Those functions are what the tests check; the explorers need a running Jupyter front end to be seen.
+Figures are sent to the browser as PNG images (an ``ipywidgets.Image``), so every redraw replaces the
+image and nothing accumulates in the notebook.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+__all__ = [
+    "Control",
+    "activation_curves",
+    "activation_explorer",
+    "explorable_activations",
+    "parameter_controls",
+]
+
+#: The x window of the activation plots, widened to show every kink with a margin.
+X_WINDOW = (-5.0, 5.0)
+X_POINTS = 801
+
+# Slider ranges (min, max, step) by parameter name; a parameter not listed gets a window around its
+# default (see :func:`_slider_range`).
+_SLIDER_RANGES: dict[str, tuple[float, float, float]] = {
+    "negative_slope": (0.0, 1.0, 0.01),
+    "alpha": (0.1, 3.0, 0.05),
+    "beta": (0.1, 5.0, 0.05),
+    "lambd": (0.0, 2.0, 0.05),
+    "lower": (0.0, 1.0, 0.01),
+    "upper": (0.0, 1.0, 0.01),
+    "min_val": (-3.0, 0.0, 0.1),
+    "max_val": (0.0, 6.0, 0.1),
+    "init": (-0.5, 1.0, 0.01),
+    "weight": (-0.5, 1.0, 0.01),
+    "value": (-3.0, 3.0, 0.1),
+}
+# Overrides where one parameter name means different things in different activations.
+_SLIDER_RANGES_BY_KEY: dict[tuple[str, str], tuple[float, float, float]] = {
+    ("softplus", "threshold"): (1.0, 30.0, 0.5),
+    ("threshold", "threshold"): (-3.0, 3.0, 0.1),
+}
+# String parameters with a fixed set of values.
+_CHOICES: dict[str, tuple[str, ...]] = {"approximate": ("none", "tanh")}
+# Parameters that are not a property of the curve.
+_NOT_CONTROLS = frozenset({"inplace", "training", "generator", "rng", "seed", "dim", "axis"})
+
+
+@dataclass(frozen=True)
+class Control:
+    """One parameter control of the activation explorer, as plain data.
+
+    ``kind`` is ``"float"`` (a slider from ``low`` to ``high`` by ``step``), ``"choice"`` (a dropdown
+    over ``options``) or ``"bool"`` (a checkbox).
+    """
+
+    name: str
+    kind: str
+    default: float | str | bool
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    options: tuple[str, ...] = ()
+
+
+def _registry() -> Mapping[str, Any]:
+    from actlab.activations.registry import REGISTRY
+
+    return REGISTRY
+
+
+def _record(name: object, func: str) -> Any:
+    if not isinstance(name, str):
+        raise TypeError(f"{func}: name must be a registry key (str), got {type(name).__name__}")
+    registry = _registry()
+    if name not in registry:
+        known = ", ".join(explorable_activations())
+        raise ValueError(f"{func}: unknown activation {name!r}; expected one of: {known}")
+    record = registry[name]
+    if record.kind != "elementwise":
+        raise ValueError(
+            f"{func}: {name!r} is a {record.kind} activation; the explorer plots elementwise ones"
+        )
+    return record
+
+
+def explorable_activations() -> tuple[str, ...]:
+    """The registry keys of the elementwise activations, in registry order.
+
+    Examples::
+
+        >>> "leaky_relu" in explorable_activations()
+        True
+    """
+    return tuple(key for key, rec in _registry().items() if rec.kind == "elementwise")
+
+
+def _slider_range(key: str, param: str, default: float) -> tuple[float, float, float]:
+    low, high, step = _SLIDER_RANGES_BY_KEY.get(
+        (key, param), _SLIDER_RANGES.get(param, (math.nan, math.nan, math.nan))
+    )
+    if math.isnan(low):
+        span = max(1.0, 2.0 * abs(default))
+        low, high, step = default - span, default + span, span / 50.0
+    return min(low, default), max(high, default), step
+
+
+def parameter_controls(name: str) -> dict[str, Control]:
+    """The controls of activation ``name``, built from its registry defaults.
+
+    A numeric default becomes a slider around it, a string with known values (GELU's
+    ``approximate``) a dropdown and a bool a checkbox. Arguments that do not shape the curve
+    (``inplace``, a random generator) get no control.
+
+    Args:
+        name: registry key of an elementwise activation, e.g. ``"elu"``.
+
+    Returns:
+        ``{parameter: Control}`` in the order of the record's defaults; empty for ReLU or Tanh.
+
+    Examples::
+
+        >>> parameter_controls("leaky_relu")["negative_slope"].default
+        0.01
+    """
+    record = _record(name, "parameter_controls")
+    controls: dict[str, Control] = {}
+    for param, default in dict(record.defaults).items():
+        if param in _NOT_CONTROLS or default is None:
+            continue
+        if isinstance(default, bool):
+            controls[param] = Control(param, "bool", default)
+        elif isinstance(default, int | float | np.integer | np.floating):
+            value = float(default)
+            if not math.isfinite(value):
+                continue
+            low, high, step = _slider_range(record.key, param, value)
+            controls[param] = Control(param, "float", value, low, high, step)
+        elif isinstance(default, str) and param in _CHOICES:
+            controls[param] = Control(param, "choice", default, options=_CHOICES[param])
+    return controls
+
+
+def _x_window(record: Any) -> tuple[float, float]:
+    lo, hi = X_WINDOW
+    kinks = [float(k) for k in (record.kinks or ()) if np.isfinite(k)]
+    if kinks:
+        lo, hi = min(lo, min(kinks) - 2.0), max(hi, max(kinks) + 2.0)
+    return lo, hi
+
+
+def activation_curves(name: str = "relu", *, x: Any = None, **params: Any) -> dict[str, np.ndarray]:
+    r"""The function and derivative of an elementwise activation on a grid, as plain arrays.
+
+    .. math:: y = f(x;\ \theta), \qquad \mathrm{d}y = f'(x;\ \theta)
+
+    with :math:`\theta` the record's defaults updated by ``params``.
+
+    Args:
+        name: registry key of an elementwise activation. Default: ``"relu"``.
+        x: the inputs; default: 801 points on [-5, 5], widened to show every kink of the record
+            (ReLU6's kink at 6) with a margin of 2.
+        **params: parameters of the activation, by torch's names (``negative_slope=0.2``); unknown
+            names are an error.
+
+    Returns:
+        ``{"x", "y", "dy"}``: float64 arrays of one shape, the inputs, :math:`f(x)` and :math:`f'(x)`.
+
+    Shape:
+        - ``x``: :math:`(*)`; ``y`` and ``dy``: same shape as ``x``.
+
+    Examples::
+
+        >>> curves = activation_curves("leaky_relu", x=[-2.0, 3.0], negative_slope=0.1)
+        >>> curves["y"].tolist(), curves["dy"].tolist()
+        ([-0.2, 3.0], [0.1, 1.0])
+    """
+    record = _record(name, "activation_curves")
+    controls = parameter_controls(name)
+    defaults = dict(record.defaults)
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        accepted = ", ".join(defaults) or "none"
+        raise TypeError(
+            f"activation_curves: {name!r} takes no parameter {', '.join(map(repr, unknown))}; "
+            f"its parameters are: {accepted}"
+        )
+    for param, value in params.items():
+        control = controls.get(param)
+        if control is None:
+            continue
+        if control.kind == "float" and (
+            isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating)
+        ):
+            raise TypeError(
+                f"activation_curves: {param} of {name!r} must be a number, got {value!r}"
+            )
+        if control.kind == "choice" and value not in control.options:
+            raise ValueError(
+                f"activation_curves: {param} of {name!r} must be one of {control.options}, "
+                f"got {value!r}"
+            )
+    if x is None:
+        lo, hi = _x_window(record)
+        grid = np.linspace(lo, hi, X_POINTS)
+    else:
+        grid = np.asarray(x, dtype=np.float64)
+    kwargs = {**{k: v for k, v in defaults.items() if k in controls}, **params}
+    y = np.asarray(record.forward(grid, **kwargs), dtype=np.float64)
+    dy = np.asarray(record.derivative(grid, **kwargs), dtype=np.float64)
+    return {"x": grid, "y": y, "dy": dy}
+
+
+# ----------------------------------------------------------------------------------------------
+# drawing
+# ----------------------------------------------------------------------------------------------
+
+
+def _png(fig: Any) -> bytes:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format="png")
+    finally:
+        plt.close(fig)
+    return buffer.getvalue()
+
+
+def _activation_png(
+    name: str, curves: Mapping[str, np.ndarray], params: Mapping[str, Any]
+) -> bytes:
+    from actlab.plotting import activation_label, plot_activation, subplots
+
+    fig, ax = subplots(1, width=5.5, height=3.4)
+    plot_activation(name, ax, curves["x"], **params)
+    ax.set_title(activation_label(name, **params))
+    return _png(fig)
+
+
+def _make_control(control: Control, on_change: Any) -> ipywidgets.Widget:
+    import ipywidgets as widgets
+
+    style = {"description_width": "initial"}
+    if control.kind == "float":
+        widget = widgets.FloatSlider(
+            value=control.default,
+            min=control.low,
+            max=control.high,
+            step=control.step,
+            description=control.name,
+            continuous_update=False,
+            readout_format=".3g",
+            style=style,
+        )
+    elif control.kind == "choice":
+        widget = widgets.Dropdown(
+            value=control.default, options=control.options, description=control.name, style=style
+        )
+    else:
+        widget = widgets.Checkbox(value=control.default, description=control.name, style=style)
+    widget.observe(on_change, names="value")
+    return widget
+
+
+def _bound(value: float) -> str:
+    return {math.inf: "∞", -math.inf: "-∞"}.get(float(value), f"{float(value):g}")
+
+
+def _describe(record: Any) -> str:
+    lo, hi = record.range
+    return (
+        f"<b>{record.name}</b> ({record.paper}, {record.year})<br>$${record.formula}$$"
+        f"range ({_bound(lo)}, {_bound(hi)}) · smoothness {record.smoothness} · "
+        f"saturates: {record.saturates} · zero-centred: {'yes' if record.zero_centred else 'no'}"
+    )
+
+
+def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
+    """An explorer of one activation at a time: its formula, function and derivative.
+
+    A dropdown picks any elementwise activation of the registry; one slider (or dropdown) per
+    parameter of :func:`parameter_controls` sets its parameters, starting at the defaults. Every
+    change redraws the figure from :func:`activation_curves`.
+
+    Args:
+        name: the activation shown first. Default: ``"relu"``.
+
+    Returns:
+        The explorer, an ``ipywidgets.VBox``; make it the last expression of a cell to show it.
+
+    Examples::
+
+        >>> explorer = activation_explorer("elu")   # in a notebook cell
+    """
+    import ipywidgets as widgets
+
+    _record(name, "activation_explorer")
+    picker = widgets.Dropdown(
+        options=list(explorable_activations()), value=name, description="activation"
+    )
+    info = widgets.HTMLMath()
+    controls_box = widgets.VBox()
+    image = widgets.Image(format="png")
+    box = widgets.VBox([picker, info, controls_box, image])
+    box.add_class("actlab-activation-explorer")
+
+    def redraw(_change: object = None) -> None:
+        key = picker.value
+        params = {c.description: c.value for c in controls_box.children}
+        curves = activation_curves(key, **params)
+        image.value = _activation_png(key, curves, params)
+
+    def select(_change: object = None) -> None:
+        record = _registry()[picker.value]
+        info.value = _describe(record)
+        controls_box.children = [
+            _make_control(c, redraw) for c in parameter_controls(picker.value).values()
+        ]
+        redraw()
+
+    picker.observe(select, names="value")
+    select()
+    return box
