@@ -1,0 +1,415 @@
+"""Shared pieces of the exercise checks: the check record, input builders and symptom finders.
+
+Every exercise module builds its checks from these parts:
+
+* :class:`Check` turns a ``probe`` and a ``judge`` function into a registered
+  :class:`~actlab.grading.spec.CheckSpec`, validating the case keywords on both sides;
+* :func:`student_callable`, :func:`call_guarded` and :func:`unpack` call the student's code and turn
+  what goes wrong into a :class:`~actlab.grading.spec.ProbeError` that names the symptom;
+* :func:`elementwise_input` builds an input array from a case (explicit values, a dtype, a shape, a
+  seeded random draw) the same way in the probe and in the judge;
+* :func:`compare_elementwise` and :func:`compare_array` find the symptom of a wrong answer: wrong
+  shape, wrong dtype, NaN or inf where the answer is finite, wrong at 0, wrong sign for x < 0, wrong
+  at large |x|, lost accuracy at small |x|, off by a constant factor, or simply off;
+* :func:`numerical_vjp` is the centred finite-difference vector-Jacobian product the judges compare
+  a hand-written backward pass with.
+
+Messages name the symptom and, where it helps, the *input* at which it shows. They never contain an
+expected value: the tests of the checks assert that.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from actlab.grading.spec import ProbeError, Verdict, register
+
+__all__ = [
+    "Check",
+    "call_guarded",
+    "compare_array",
+    "compare_elementwise",
+    "elementwise_check",
+    "elementwise_input",
+    "fmt_x",
+    "get_output",
+    "numerical_vjp",
+    "rel_error",
+    "student_callable",
+    "unpack",
+]
+
+Case = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check made of a probe and a judge function, registered under ``name`` on creation.
+
+    Args:
+        name: the name a test cell passes to ``check``.
+        probe_fn: ``probe_fn(objects, **case) -> dict`` run in the student's kernel.
+        judge_fn: ``judge_fn(outputs, **case) -> Verdict`` run wherever the reference may be used.
+        objects: names of the student objects the check expects, in order (used in messages).
+        case_keys: the case keywords this check accepts; any other keyword is an error.
+    """
+
+    name: str
+    probe_fn: Callable[..., Mapping[str, Any]]
+    judge_fn: Callable[..., Verdict]
+    objects: tuple[str, ...]
+    case_keys: frozenset[str] = field(default_factory=frozenset)
+
+    def __post_init__(self) -> None:
+        register(self)
+
+    def _check_case(self, case: Mapping[str, Any], where: str) -> None:
+        unknown = sorted(set(case) - self.case_keys)
+        if unknown:
+            allowed = ", ".join(sorted(self.case_keys)) or "none"
+            raise TypeError(
+                f"check {self.name!r} ({where}): unknown case keyword(s) {unknown}; "
+                f"allowed: {allowed}"
+            )
+
+    def probe(self, objects: tuple[Any, ...], **case: Any) -> Mapping[str, Any]:
+        self._check_case(case, "probe")
+        if len(objects) != len(self.objects):
+            wanted = ", ".join(self.objects)
+            raise ProbeError(
+                f"expected {len(self.objects)} object(s) ({wanted}), got {len(objects)}"
+            )
+        return self.probe_fn(objects, **case)
+
+    def judge(self, outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+        self._check_case(case, "judge")
+        try:
+            return self.judge_fn(outputs, **case)
+        except _MissingOutput as exc:
+            return Verdict.fail(str(exc))
+
+
+class _MissingOutput(Exception):
+    pass
+
+
+def get_output(outputs: Mapping[str, np.ndarray], key: str) -> np.ndarray:
+    """``outputs[key]`` as an array; a missing key fails the check with a clear message."""
+    if key not in outputs:
+        raise _MissingOutput(f"the probe's output has no {key!r}; the check cannot be judged")
+    return np.asarray(outputs[key])
+
+
+def student_callable(obj: Any, name: str) -> Callable[..., Any]:
+    """Return ``obj`` if it is callable, else raise a :class:`ProbeError` naming ``name``."""
+    if not callable(obj):
+        raise ProbeError(f"{name} should be a function, got a {type(obj).__name__}")
+    return obj
+
+
+def call_guarded(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, str]:
+    """Call ``fn`` with floating-point errors and warnings turned into exceptions.
+
+    Returns ``(result, "")`` when the call is clean, and ``(result, problem)`` when it raised a
+    ``FloatingPointError`` or a ``RuntimeWarning``: then ``fn`` is called a second time with errors
+    ignored, so that its values can still be judged, and ``problem`` describes what was raised.
+    Other exceptions propagate.
+    """
+    try:
+        with np.errstate(all="raise"), warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            return fn(*args, **kwargs), ""
+    except (FloatingPointError, RuntimeWarning) as exc:
+        problem = f"{type(exc).__name__}: {exc}"
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return fn(*args, **kwargs), problem
+
+
+def unpack(value: Any, count: int, what: str, names: str) -> tuple[Any, ...]:
+    """Check that ``value`` is a tuple or list of ``count`` items (``names`` describes them)."""
+    if not isinstance(value, tuple | list) or len(value) != count:
+        got = (
+            f"a {type(value).__name__} of length {len(value)}"
+            if isinstance(value, tuple | list)
+            else f"a {type(value).__name__}"
+        )
+        raise ProbeError(f"{what} should return a tuple {names}, got {got}")
+    return tuple(value)
+
+
+_DTYPES = {"float16": np.float16, "float32": np.float32, "float64": np.float64}
+
+
+def elementwise_input(case: Mapping[str, Any], default: Iterable[float]) -> np.ndarray:
+    """The input array a case describes, built identically in the probe and in the judge.
+
+    Case keywords: ``x`` (explicit values; default ``default``), or ``seed`` with ``n`` and ``scale``
+    (``n`` draws of ``scale * N(0, 1)``); ``dtype`` (``"float64"``, ``"float32"`` or ``"float16"``;
+    default ``"float64"``); ``shape`` (a reshape of the values).
+    """
+    dtype_name = case.get("dtype", "float64")
+    if dtype_name not in _DTYPES:
+        raise ValueError(
+            f"elementwise_input: dtype must be one of {sorted(_DTYPES)}, got {dtype_name!r}"
+        )
+    if "seed" in case:
+        rng = np.random.default_rng(int(case["seed"]))
+        values = float(case.get("scale", 1.0)) * rng.standard_normal(int(case.get("n", 64)))
+    else:
+        values = np.asarray(case.get("x", list(default)), dtype=np.float64)
+    x = values.astype(_DTYPES[dtype_name])
+    if "shape" in case:
+        x = x.reshape(tuple(case["shape"]))
+    return x
+
+
+def fmt_x(value: float) -> str:
+    """An input value for a message: short, and exact enough to find it again."""
+    value = float(value)
+    if np.isnan(value):
+        return "nan"
+    if np.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if value == 0:
+        return "0"
+    text = f"{value:.6g}"
+    return text
+
+
+def rel_error(x: np.ndarray, y: np.ndarray) -> float:
+    """CS231n's relative error, ``max |x - y| / max(1e-8, |x| + |y|)``, in float64."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if x.size == 0:
+        return 0.0
+    with np.errstate(all="ignore"):
+        return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+
+
+def _close(got: np.ndarray, ref: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+    """Elementwise agreement; NaN agrees with NaN and an infinity with the same infinity."""
+    got = got.astype(np.float64)
+    ref = ref.astype(np.float64)
+    with np.errstate(all="ignore"):
+        ok = np.abs(got - ref) <= atol + rtol * np.abs(ref)
+    ok |= np.isnan(got) & np.isnan(ref)
+    ok |= np.isinf(ref) & (got == ref)
+    return ok
+
+
+def _first(x: np.ndarray, mask: np.ndarray) -> str:
+    """The input value at the first position of ``mask``, formatted for a message."""
+    return fmt_x(x[mask][0])
+
+
+def compare_elementwise(
+    what: str,
+    x: np.ndarray,
+    got: np.ndarray,
+    ref: np.ndarray,
+    *,
+    rtol: float | None = None,
+    atol: float | None = None,
+    check_dtype: bool = True,
+    large: float = 20.0,
+    small: float = 1e-3,
+) -> Verdict:
+    """Judge an elementwise result ``got`` of ``what`` at inputs ``x`` against ``ref``.
+
+    The tolerance defaults to 64 units of ``x``'s dtype's epsilon (relative) plus 64 times its
+    smallest normal number (absolute), so a stable formula passes and a cancelling one fails.
+    The first symptom found, in this order, is reported: wrong shape, non-float or changed dtype, NaN
+    or inf where the answer is finite, NaN not propagated, wrong at 0, wrong sign for x < 0, wrong
+    at large |x|, lost accuracy at small |x|, off by a constant factor, values off.
+    """
+    got = np.asarray(got)
+    x = np.asarray(x)
+    ref = np.asarray(ref)
+    if got.shape != x.shape:
+        return Verdict.fail(
+            f"{what} returned shape {got.shape} for an input of shape {x.shape}; "
+            "the output should have the input's shape"
+        )
+    if got.dtype.kind != "f":
+        return Verdict.fail(f"{what} returned dtype {got.dtype}; expected floating-point values")
+    if check_dtype and got.dtype != x.dtype:
+        return Verdict.fail(
+            f"{what} returned {got.dtype} for a {x.dtype} input; the dtype should be preserved"
+        )
+    info = np.finfo(x.dtype if x.dtype.kind == "f" else np.float64)
+    rtol = 64 * float(info.eps) if rtol is None else rtol
+    atol = 64 * float(info.tiny) if atol is None else atol
+    xf, gf, rf = x.ravel(), got.ravel().astype(np.float64), ref.ravel().astype(np.float64)
+    finite_ref = np.isfinite(rf)
+    nonfinite = finite_ref & ~np.isfinite(gf)
+    if nonfinite.any():
+        where = "large |x|" if np.all(np.abs(xf[nonfinite]) >= large) else "some inputs"
+        return Verdict.fail(
+            f"{what} returns NaN or inf at {int(nonfinite.sum())} of {xf.size} inputs where the "
+            f"true value is finite, at {where} (for example x = {_first(xf, nonfinite)})"
+        )
+    nan_in = np.isnan(rf)
+    if (nan_in & ~np.isnan(gf)).any():
+        return Verdict.fail(f"{what} does not propagate NaN: a NaN input should give NaN")
+    bad = ~_close(gf, rf, rtol, atol)
+    if not bad.any():
+        return Verdict.ok()
+    count = f"{int(bad.sum())} of {xf.size} inputs"
+    at_zero = bad & (xf == 0)
+    if at_zero.any():
+        return Verdict.fail(f"{what} is wrong at x = 0")
+    neg = bad & (xf < 0) & (rf != 0)
+    sign_flip = neg & (np.sign(gf) != np.sign(rf))
+    if sign_flip.any() and sign_flip.sum() >= 0.5 * neg.sum():
+        return Verdict.fail(
+            f"{what} has the wrong sign for x < 0 (for example x = {_first(xf, sign_flip)})"
+        )
+    if np.all(np.abs(xf[bad]) >= large):
+        return Verdict.fail(
+            f"{what} is wrong or inaccurate at large |x|, at {count} (for example "
+            f"x = {_first(xf, bad)}); a difference of two nearly equal numbers, or an overflow "
+            "in an intermediate step, loses the answer there"
+        )
+    if np.all(np.abs(xf[bad]) <= small):
+        return Verdict.fail(
+            f"{what} loses relative accuracy at small |x|, at {count} (for example "
+            f"x = {_first(xf, bad)}); look for cancellation, e.g. 1 - something close to 1"
+        )
+    if _constant_factor(gf[bad], rf[bad]):
+        return Verdict.fail(f"{what} looks off by a constant factor at {count}")
+    return Verdict.fail(f"{what} is wrong at {count} (for example x = {_first(xf, bad)})")
+
+
+def _constant_factor(got: np.ndarray, ref: np.ndarray) -> bool:
+    """True when ``got / ref`` is one constant other than 1 over at least two nonzero entries."""
+    keep = (ref != 0) & np.isfinite(ref) & np.isfinite(got)
+    if keep.sum() < 2:
+        return False
+    ratio = got[keep] / ref[keep]
+    c = np.median(ratio)
+    return bool(c != 0 and abs(c - 1) > 1e-3 and np.all(np.abs(ratio - c) <= 1e-6 * abs(c)))
+
+
+def compare_array(
+    what: str,
+    got: np.ndarray,
+    ref: np.ndarray,
+    *,
+    tol: float = 1e-7,
+    dtype: np.dtype | None = None,
+    shape_hint: str = "",
+    against: str = "",
+) -> Verdict:
+    """Judge an array ``got`` against ``ref`` with CS231n's relative error.
+
+    Reports, in this order: a wrong shape (``shape_hint`` says what the shape should follow, e.g.
+    ``"W's shape"``), a non-float dtype or one other than ``dtype``, NaN or inf, an answer off by a
+    constant factor, and otherwise the relative error next to ``tol`` (saying what the answer
+    does not match, ``against``, when given).
+    """
+    got = np.asarray(got)
+    ref = np.asarray(ref)
+    if got.shape != ref.shape:
+        hint = f"; it should have {shape_hint}" if shape_hint else ""
+        return Verdict.fail(f"{what} has shape {got.shape}{hint}")
+    if got.dtype.kind != "f":
+        return Verdict.fail(f"{what} has dtype {got.dtype}; expected floating-point values")
+    if dtype is not None and got.dtype != np.dtype(dtype):
+        return Verdict.fail(
+            f"{what} has dtype {got.dtype} for {np.dtype(dtype)} inputs; the dtype should be preserved"
+        )
+    if not np.all(np.isfinite(got)):
+        return Verdict.fail(f"{what} contains NaN or inf")
+    err = rel_error(got, ref)
+    if err <= tol:
+        return Verdict.ok()
+    if _constant_factor(got.ravel().astype(np.float64), ref.ravel().astype(np.float64)):
+        return Verdict.fail(f"{what} looks off by a constant factor")
+    off = f"does not match {against}" if against else "is off"
+    return Verdict.fail(
+        f"{what} {off}: relative error {err:.1e}, where a correct answer gives < {tol:.0e}"
+    )
+
+
+def numerical_vjp(
+    f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, dout: np.ndarray, h: float = 1e-5
+) -> np.ndarray:
+    """Centred finite-difference estimate of ``J_f(x)^T dout`` (float64; ``x`` is not modified)."""
+    x = np.array(x, dtype=np.float64, copy=True)
+    dout = np.asarray(dout, dtype=np.float64)
+    grad = np.zeros_like(x)
+    flat = x.reshape(-1)
+    gflat = grad.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        pos = np.asarray(f(x), dtype=np.float64)
+        flat[i] = old - h
+        neg = np.asarray(f(x), dtype=np.float64)
+        flat[i] = old
+        gflat[i] = np.sum((pos - neg) * dout) / (2 * h)
+    return grad
+
+
+ELEMENTWISE_CASE_KEYS = frozenset({"x", "dtype", "shape", "seed", "n", "scale"})
+
+
+def elementwise_check(
+    name: str,
+    reference: Callable[[np.ndarray], np.ndarray],
+    default: Iterable[float],
+    *,
+    check_dtype: bool = True,
+    rtol: float | None = None,
+    atol: float | None = None,
+    large: float = 20.0,
+) -> Check:
+    """Register a check of a student's elementwise function ``f(x)`` called ``name``.
+
+    The probe builds ``x`` from the case (:func:`elementwise_input`, ``default`` values when the
+    case gives none), calls the function under ``np.errstate(all="raise")`` with warnings as errors
+    (:func:`call_guarded`) and returns the result, any floating-point problem, and whether the input
+    was modified. The judge evaluates ``reference`` in float64 on the same inputs (imported lazily, as
+    the package's references are unavailable inside the grading sandbox) and reports the symptom
+    (:func:`compare_elementwise`).
+    """
+    default = tuple(float(v) for v in default)
+
+    def probe(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+        fn = student_callable(objects[0], name)
+        x = elementwise_input(case, default)
+        arg = x.copy()
+        y, problem = call_guarded(fn, arg)
+        mutated = not np.array_equal(arg, x, equal_nan=True)
+        return {"y": y, "fp_problem": problem, "mutated": mutated}
+
+    def judge(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+        problem = str(get_output(outputs, "fp_problem"))
+        if problem:
+            return Verdict.fail(
+                f"{name} raised {problem} under np.errstate(all='raise'); a stable formula "
+                "never overflows, even at |x| = 1000"
+            )
+        if bool(get_output(outputs, "mutated")):
+            return Verdict.fail(f"{name} modified its input array in place; return a new array")
+        x = elementwise_input(case, default)
+        with np.errstate(all="ignore"):
+            ref = np.asarray(reference(x.astype(np.float64)))
+        return compare_elementwise(
+            name,
+            x,
+            get_output(outputs, "y"),
+            ref,
+            rtol=rtol,
+            atol=atol,
+            check_dtype=check_dtype,
+            large=large,
+        )
+
+    return Check(name, probe, judge, (name,), ELEMENTWISE_CASE_KEYS)

@@ -1,0 +1,424 @@
+"""Checks of exercise ``04_leaky_prelu``: LeakyReLU and PReLU in numpy (forward and backward), and a
+torch ``nn.Module`` PReLU whose slope is learnt.
+
+Conventions are torch's: at x = 0 LeakyReLU's derivative is ``negative_slope`` and PReLU's is
+``alpha``; PReLU's slopes act on axis 1 (the channel or feature axis) and ``dalpha`` has the
+shape of ``alpha``. The module checks compare with ``torch.nn.functional.prelu`` and train the
+student's module on a task where the slope has to move.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from actlab.grading.checks._common import (
+    ELEMENTWISE_CASE_KEYS,
+    Check,
+    compare_array,
+    compare_elementwise,
+    elementwise_input,
+    get_output,
+    numerical_vjp,
+    student_callable,
+    unpack,
+)
+from actlab.grading.checks.relu_backprop import (
+    BACKWARD_CASE_KEYS,
+    GRAD_TOL,
+    backward_input,
+    judge_elementwise_backward,
+)
+from actlab.grading.spec import ProbeError, Verdict
+
+__all__ = [
+    "LEAKY_RELU_BACKWARD",
+    "LEAKY_RELU_FORWARD",
+    "PRELU_BACKWARD",
+    "PRELU_FORWARD",
+    "PRELU_MODULE",
+    "PRELU_TRAINS",
+]
+
+_GRID = tuple(np.linspace(-3.0, 3.0, 25).tolist())
+
+
+def _leaky(x: np.ndarray, negative_slope: float) -> np.ndarray:
+    from actlab.grading.checks._references import leaky_relu
+
+    return leaky_relu(x, negative_slope)
+
+
+def _slope_args(case: Mapping[str, Any]) -> dict[str, float]:
+    return {"negative_slope": float(case["negative_slope"])} if "negative_slope" in case else {}
+
+
+def _probe_leaky_forward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    fn = student_callable(objects[0], "leaky_relu_forward")
+    x = elementwise_input({k: v for k, v in case.items() if k != "negative_slope"}, _GRID)
+    out, _cache = unpack(fn(x.copy(), **_slope_args(case)), 2, "leaky_relu_forward", "(out, cache)")
+    return {"out": out}
+
+
+def _judge_leaky_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    x = elementwise_input({k: v for k, v in case.items() if k != "negative_slope"}, _GRID)
+    slope = float(case.get("negative_slope", 0.01))
+    return compare_elementwise(
+        "leaky_relu_forward's out", x, get_output(outputs, "out"), _leaky(x, slope)
+    )
+
+
+LEAKY_RELU_FORWARD = Check(
+    "leaky_relu_forward",
+    _probe_leaky_forward,
+    _judge_leaky_forward,
+    ("leaky_relu_forward",),
+    ELEMENTWISE_CASE_KEYS | {"negative_slope"},
+)
+
+
+def _probe_leaky_backward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    fwd = student_callable(objects[0], "leaky_relu_forward")
+    bwd = student_callable(objects[1], "leaky_relu_backward")
+    x, dout = backward_input(case)
+    _out, cache = unpack(
+        fwd(x.copy(), **_slope_args(case)), 2, "leaky_relu_forward", "(out, cache)"
+    )
+    return {"dx": bwd(dout.copy(), cache)}
+
+
+def _judge_leaky_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    x, dout = backward_input(case)
+    slope = float(case.get("negative_slope", 0.01))
+    return judge_elementwise_backward(
+        "leaky_relu_backward",
+        x,
+        dout,
+        get_output(outputs, "dx"),
+        lambda v: _leaky(v, slope),
+        slope_at_zero=slope,
+    )
+
+
+LEAKY_RELU_BACKWARD = Check(
+    "leaky_relu_backward",
+    _probe_leaky_backward,
+    _judge_leaky_backward,
+    ("leaky_relu_forward", "leaky_relu_backward"),
+    BACKWARD_CASE_KEYS | {"negative_slope"},
+)
+
+PRELU_CASE_KEYS = frozenset({"seed", "shape", "num_parameters", "zeros"})
+
+
+def _prelu_case(case: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x, alpha, dout)``: x of shape ``(N, C)`` away from 0 (or with ``zeros`` exact zeros),
+    alpha of shape ``(num_parameters,)`` in (0.05, 0.5), dout N(0, 1)."""
+    rng = np.random.default_rng(int(case.get("seed", 0)))
+    shape = tuple(int(v) for v in case.get("shape", (6, 3)))
+    k = int(case.get("num_parameters", shape[1]))
+    x = rng.standard_normal(shape)
+    x = np.where(x >= 0, x + 0.01, x - 0.01)
+    zeros = int(case.get("zeros", 0))
+    if zeros:
+        x.reshape(-1)[:zeros] = 0.0
+    alpha = rng.uniform(0.05, 0.5, size=k)
+    dout = rng.standard_normal(shape)
+    return x, alpha, dout
+
+
+def _prelu(x: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    from actlab.grading.checks._references import prelu
+
+    return prelu(x, alpha)
+
+
+def _probe_prelu_forward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    fn = student_callable(objects[0], "prelu_forward")
+    x, alpha, _dout = _prelu_case(case)
+    out, _cache = unpack(fn(x.copy(), alpha.copy()), 2, "prelu_forward", "(out, cache)")
+    return {"out": out}
+
+
+def _judge_prelu_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    x, alpha, _dout = _prelu_case(case)
+    out = get_output(outputs, "out")
+    verdict = compare_elementwise("prelu_forward's out", x, out, _prelu(x, alpha))
+    if (
+        not verdict.passed
+        and alpha.size > 1
+        and out.shape == x.shape
+        and x.ndim == 2
+        and x.shape[0] == alpha.size
+        and np.allclose(out, np.where(x > 0, x, alpha[:, None] * x))
+    ):
+        return Verdict.fail(
+            "prelu_forward applies alpha along the batch axis; each slope belongs to one "
+            "feature (axis 1)"
+        )
+    return verdict
+
+
+PRELU_FORWARD = Check(
+    "prelu_forward", _probe_prelu_forward, _judge_prelu_forward, ("prelu_forward",), PRELU_CASE_KEYS
+)
+
+
+def _probe_prelu_backward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    fwd = student_callable(objects[0], "prelu_forward")
+    bwd = student_callable(objects[1], "prelu_backward")
+    x, alpha, dout = _prelu_case(case)
+    _out, cache = unpack(fwd(x.copy(), alpha.copy()), 2, "prelu_forward", "(out, cache)")
+    dx, dalpha = unpack(bwd(dout.copy(), cache), 2, "prelu_backward", "(dx, dalpha)")
+    return {"dx": dx, "dalpha": dalpha}
+
+
+def _judge_prelu_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    x, alpha, dout = _prelu_case(case)
+    a = alpha.reshape(1, -1) if alpha.size > 1 else alpha.reshape(())
+    slope_at_zero = np.broadcast_to(a, x.shape)[x == 0]
+    verdict = judge_elementwise_backward(
+        "prelu_backward's dx",
+        x,
+        dout,
+        get_output(outputs, "dx"),
+        lambda v: _prelu(v, alpha),
+        slope_at_zero=slope_at_zero,
+    )
+    if not verdict.passed:
+        return verdict
+    dalpha = get_output(outputs, "dalpha")
+    num = numerical_vjp(lambda al: _prelu(x, al), alpha, dout)
+    if dalpha.shape != alpha.shape:
+        extra = " (sum over the batch axis)" if dalpha.ndim > alpha.ndim else ""
+        return Verdict.fail(
+            f"prelu_backward's dalpha has shape {dalpha.shape}; it should have alpha's shape "
+            f"{alpha.shape}{extra}"
+        )
+    return compare_array(
+        "prelu_backward's dalpha", dalpha, num, tol=GRAD_TOL, against="central finite differences"
+    )
+
+
+PRELU_BACKWARD = Check(
+    "prelu_backward",
+    _probe_prelu_backward,
+    _judge_prelu_backward,
+    ("prelu_forward", "prelu_backward"),
+    PRELU_CASE_KEYS,
+)
+
+
+# --- the torch module ---------------------------------------------------------------------------
+
+
+def _module_class(obj: Any, name: str = "PReLU") -> Any:
+    import torch
+
+    if not (isinstance(obj, type) and issubclass(obj, torch.nn.Module)):
+        raise ProbeError(f"{name} should be a subclass of torch.nn.Module, got {obj!r}")
+    return obj
+
+
+def _describe_parameters(module: Any) -> dict[str, Any]:
+    import torch
+
+    params = list(module.parameters())
+    plain_tensors = [
+        name
+        for name, value in vars(module).items()
+        if isinstance(value, torch.Tensor) and not isinstance(value, torch.nn.Parameter)
+    ]
+    values = (
+        np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
+        if params
+        else np.zeros(0)
+    )
+    return {
+        "count": len(params),
+        "numel": int(sum(p.numel() for p in params)),
+        "requires_grad": all(p.requires_grad for p in params),
+        "values": values,
+        "plain_tensor": bool(plain_tensors),
+    }
+
+
+_MODULE_CASE_KEYS = frozenset({"seed", "num_parameters", "init", "shape"})
+
+
+def _module_case(case: Mapping[str, Any]) -> tuple[int, float, tuple[int, ...], int]:
+    k = int(case.get("num_parameters", 3))
+    init = float(case.get("init", 0.1))
+    shape = tuple(int(v) for v in case.get("shape", (6, k)))
+    return k, init, shape, int(case.get("seed", 0))
+
+
+def _module_input(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    return 2.0 * np.random.default_rng(seed).standard_normal(shape).astype(np.float32)
+
+
+def _probe_module(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    import torch
+
+    cls = _module_class(objects[0])
+    k, init, shape, seed = _module_case(case)
+    default = cls()
+    custom = cls(num_parameters=k, init=init)
+    out: dict[str, Any] = {}
+    for tag, module in (("default", default), ("custom", custom)):
+        for key, value in _describe_parameters(module).items():
+            out[f"{tag}_{key}"] = value
+    x = torch.tensor(_module_input(shape, seed), requires_grad=True)
+    y = custom(x)
+    if not isinstance(y, torch.Tensor):
+        raise ProbeError(f"PReLU's forward returned a {type(y).__name__}, not a tensor")
+    out["y"] = y.detach().numpy()
+    out["y_dtype"] = str(y.dtype).removeprefix("torch.")
+    params = list(custom.parameters())
+    grad = np.zeros(0)
+    if y.shape == x.shape and len(params) == 1:
+        upstream = torch.tensor(
+            np.random.default_rng(seed + 1).standard_normal(shape).astype(np.float32)
+        )
+        (y * upstream).sum().backward()
+        if params[0].grad is not None:
+            grad = params[0].grad.detach().double().reshape(-1).numpy()
+    out["weight_grad"] = grad
+    return out
+
+
+def _judge_module(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    import torch
+
+    k, init, shape, seed = _module_case(case)
+    for tag, call, n, start in (
+        ("default", "PReLU()", 1, 0.25),
+        ("custom", f"PReLU(num_parameters={k}, init={init})", k, init),
+    ):
+        count = int(get_output(outputs, f"{tag}_count"))
+        if count == 0:
+            hint = (
+                ": alpha is stored as a plain tensor; wrap it in nn.Parameter"
+                if bool(get_output(outputs, f"{tag}_plain_tensor"))
+                else ": store alpha as an nn.Parameter attribute"
+            )
+            return Verdict.fail(f"{call} registers no learnable parameters{hint}")
+        if count != 1:
+            return Verdict.fail(
+                f"{call} registers {count} parameters; PReLU has exactly one, alpha"
+            )
+        numel = int(get_output(outputs, f"{tag}_numel"))
+        if numel != n:
+            return Verdict.fail(
+                f"{call} has {numel} learnable slope(s); num_parameters sets how many there are"
+            )
+        if not bool(get_output(outputs, f"{tag}_requires_grad")):
+            return Verdict.fail(f"{call}'s alpha has requires_grad=False, so it cannot learn")
+        values = get_output(outputs, f"{tag}_values")
+        if not np.allclose(values, start, rtol=1e-6, atol=1e-7):
+            return Verdict.fail(f"{call}'s alpha does not start at the value of init (every slope)")
+    x = torch.tensor(_module_input(shape, seed), requires_grad=True)
+    weight = torch.full((k,), init, dtype=torch.float32, requires_grad=True)
+    ref = torch.nn.functional.prelu(x, weight)
+    upstream = torch.tensor(
+        np.random.default_rng(seed + 1).standard_normal(shape).astype(np.float32)
+    )
+    (ref * upstream).sum().backward()
+    y = get_output(outputs, "y")
+    if str(get_output(outputs, "y_dtype")) != "float32":
+        return Verdict.fail("PReLU's forward changed the dtype of a float32 input")
+    xs = x.detach().numpy()
+    verdict = compare_elementwise(
+        f"PReLU(num_parameters={k}, init={init})(x)",
+        xs,
+        y,
+        ref.detach().numpy().astype(np.float64),
+        rtol=1e-6,
+        atol=1e-7,
+    )
+    if not verdict.passed:
+        return verdict
+    grad = get_output(outputs, "weight_grad")
+    if grad.size == 0:
+        return Verdict.fail(
+            "no gradient reached alpha after backward(): the forward must compute with the "
+            "nn.Parameter itself (no .item(), .detach() or a copy)"
+        )
+    return compare_array(
+        "the gradient of alpha after backward()",
+        grad,
+        weight.grad.double().numpy(),
+        tol=1e-5,
+        shape_hint=f"shape ({k},)",
+        against="torch's autograd on the same input",
+    )
+
+
+PRELU_MODULE = Check("prelu_module", _probe_module, _judge_module, ("PReLU",), _MODULE_CASE_KEYS)
+
+_TRAIN_CASE_KEYS = frozenset({"seed", "target", "steps", "lr"})
+
+
+def _train_case(case: Mapping[str, Any]) -> tuple[int, float, int, float]:
+    return (
+        int(case.get("seed", 0)),
+        float(case.get("target", 0.75)),
+        int(case.get("steps", 40)),
+        float(case.get("lr", 0.2)),
+    )
+
+
+def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    """Fit ``PReLU()`` alone to ``y = max(0, x) + target * min(0, x)`` by SGD on the MSE."""
+    import torch
+
+    cls = _module_class(objects[0])
+    seed, target, steps, lr = _train_case(case)
+    x = torch.tensor(np.random.default_rng(seed).standard_normal((512, 1)).astype(np.float32))
+    y = torch.where(x > 0, x, target * x)
+    module = cls()
+    params = list(module.parameters())
+    if not params:
+        raise ProbeError("PReLU() has no parameters for an optimiser to train")
+    before = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
+    optimiser = torch.optim.SGD(params, lr=lr)
+    losses = []
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss = torch.mean((module(x) - y) ** 2)
+        loss.backward()
+        optimiser.step()
+        losses.append(float(loss.detach()))
+    after = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
+    return {"alpha_before": before, "alpha_after": after, "losses": np.asarray(losses)}
+
+
+def _judge_trains(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    _seed, target, _steps, _lr = _train_case(case)
+    before = get_output(outputs, "alpha_before")
+    after = get_output(outputs, "alpha_after")
+    losses = get_output(outputs, "losses")
+    if before.shape != (1,) or after.shape != (1,):
+        return Verdict.fail("PReLU() should have exactly one learnable slope")
+    if not np.all(np.isfinite(losses)) or not np.all(np.isfinite(after)):
+        return Verdict.fail("training PReLU() produced NaN or inf")
+    gap_before = abs(float(before[0]) - target)
+    gap_after = abs(float(after[0]) - target)
+    if float(after[0]) == float(before[0]):
+        return Verdict.fail(
+            "alpha did not move during training: does the forward use the nn.Parameter, so that "
+            "gradients reach it?"
+        )
+    if not gap_after < 0.5 * gap_before:
+        return Verdict.fail(
+            "alpha moved the wrong way, or too little, while training on data whose best slope "
+            "for x < 0 is known: check the forward for x < 0"
+        )
+    if not losses[-1] < 0.5 * losses[0]:
+        return Verdict.fail("the loss did not fall while training PReLU()")
+    return Verdict.ok()
+
+
+PRELU_TRAINS = Check("prelu_trains", _probe_trains, _judge_trains, ("PReLU",), _TRAIN_CASE_KEYS)
