@@ -16,10 +16,10 @@ Conventions shared by every function here:
 * **Infinities.** ``f(±inf)`` and ``f'(±inf)`` are the limits. Where torch 2.13 returns NaN at
   ±inf (SiLU, Mish, GELU, Hardswish, Softsign and their derivatives) these functions return the
   limit instead; :func:`_times` is the one trick used for that.
-* **Stability.** No textbook formula that overflows or cancels: ``expit`` instead of
-  ``1/(1+exp(-x))``, ``expm1``/``log1p``, ``erfc`` for GELU's left tail, the max-shift for softmax,
-  and ``expit(x)·expit(-x)`` instead of ``s·(1-s)`` for the sigmoid derivative (``s·(1-s)`` is 0
-  once ``s`` rounds to 1, at x ≈ 17 in float32, although the true value is 4e-8).
+* **Stability.** No textbook formula that overflows or cancels: a two-branch sigmoid (never
+  ``exp`` of a positive number), ``expm1``/``log1p``, ``erfc`` for GELU's left tail, the max-shift
+  for softmax, and ``sigma(x)·sigma(-x)`` instead of ``s·(1-s)`` for the sigmoid derivative
+  (``s·(1-s)`` is 0 once ``s`` rounds to 1, at x ≈ 17 in float32, although the true value is 4e-8).
 * **needs_input_grad.** A gradient that autograd does not need is not computed (``None``).
 
 Example:
@@ -40,7 +40,6 @@ import torch
 from torch import Tensor
 from torch.autograd import Function
 from torch.autograd.function import FunctionCtx
-from torch.special import expit
 
 __all__ = [
     "FUNCTIONS",
@@ -89,7 +88,7 @@ _GELU_TANH_C = 0.044715
 def _times(x: Tensor, w: Tensor) -> Tensor:
     """Return ``x * w``, but 0 where ``w == 0``.
 
-    ``w`` is always a factor that decays to exactly 0 faster than ``x`` grows (``expit(x)`` for
+    ``w`` is always a factor that decays to exactly 0 faster than ``x`` grows (``sigma(x)`` for
     x → -inf, the Gaussian density, ...), so the true product there is 0. Plain ``x * w`` would
     give ``inf * 0 = NaN`` at x = ±inf. The zero keeps the sign of ``x``, and a NaN in either
     factor still gives NaN.
@@ -97,9 +96,19 @@ def _times(x: Tensor, w: Tensor) -> Tensor:
     return torch.where(w == 0, w * torch.sign(x), x * w)
 
 
+def _sigmoid(x: Tensor) -> Tensor:
+    """sigma(x) = 1/(1 + e^-x) for x >= 0 and e^x/(1 + e^x) for x < 0.
+
+    With e = e^-|x| <= 1 neither branch overflows, and the left tail keeps the subnormal values
+    that ``torch.sigmoid`` flushes to 0 below x = -88.7 in float32.
+    """
+    e = torch.exp(-x.abs())
+    return torch.where(x >= 0, torch.ones_like(e), e) / (1 + e)
+
+
 def _dsigmoid(x: Tensor) -> Tensor:
     """sigma'(x) = sigma(x)·sigma(-x), accurate in both tails (no 1 - sigma cancellation)."""
-    return expit(x) * expit(-x)
+    return _sigmoid(x) * _sigmoid(-x)
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,7 +286,7 @@ class SigmoidFunction(Function):
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor) -> Tensor:
         ctx.save_for_backward(x)
-        return expit(x)
+        return _sigmoid(x)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> Tensor | None:
@@ -335,7 +344,7 @@ class LogSigmoidFunction(Function):
         if not ctx.needs_input_grad[0]:
             return None
         (x,) = ctx.saved_tensors
-        return grad_output * expit(-x)
+        return grad_output * _sigmoid(-x)
 
 
 class SoftsignFunction(Function):
@@ -369,14 +378,14 @@ class SiLUFunction(Function):
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor) -> Tensor:
         ctx.save_for_backward(x)
-        return _times(x, expit(x))
+        return _times(x, _sigmoid(x))
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> Tensor | None:
         if not ctx.needs_input_grad[0]:
             return None
         (x,) = ctx.saved_tensors
-        return grad_output * (expit(x) + _times(x, _dsigmoid(x)))
+        return grad_output * (_sigmoid(x) + _times(x, _dsigmoid(x)))
 
 
 class SwishFunction(Function):
@@ -389,7 +398,7 @@ class SwishFunction(Function):
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, beta: Tensor) -> Tensor:
         ctx.save_for_backward(x, beta)
-        return _times(x, expit(beta * x))
+        return _times(x, _sigmoid(beta * x))
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -398,7 +407,7 @@ class SwishFunction(Function):
         slope = _dsigmoid(z)
         grad_x = grad_beta = None
         if ctx.needs_input_grad[0]:
-            grad_x = grad_output * (expit(z) + _times(z, slope))
+            grad_x = grad_output * (_sigmoid(z) + _times(z, slope))
         if ctx.needs_input_grad[1]:
             grad_beta = (grad_output * _times(x * x, slope)).sum().reshape(beta.shape)
         return grad_x, grad_beta
@@ -427,7 +436,7 @@ class MishFunction(Function):
         (x,) = ctx.saved_tensors
         sp = _softplus(x)
         sech2 = 4 * _dsigmoid(2 * sp)
-        return grad_output * (torch.tanh(sp) + _times(x, expit(x) * sech2))
+        return grad_output * (torch.tanh(sp) + _times(x, _sigmoid(x) * sech2))
 
 
 class HardswishFunction(Function):
@@ -531,7 +540,7 @@ class GELUFunction(Function):
         ctx.approximate = approximate
         if approximate == "tanh":
             u = _GELU_TANH_K * (x + _GELU_TANH_C * x * x * x)
-            return _times(x, expit(2 * u))
+            return _times(x, _sigmoid(2 * u))
         return _times(x, 0.5 * torch.special.erfc(-_SQRT_HALF * x))
 
     @staticmethod
@@ -543,7 +552,7 @@ class GELUFunction(Function):
             u = _GELU_TANH_K * (x + _GELU_TANH_C * x * x * x)
             du = _GELU_TANH_K * (1 + 3 * _GELU_TANH_C * x * x)
             # sigma'(2u) is 0 long before x³ or du overflow, and _times then returns 0
-            slope = expit(2 * u) + _times(x * du, 2 * _dsigmoid(2 * u))
+            slope = _sigmoid(2 * u) + _times(x * du, 2 * _dsigmoid(2 * u))
         else:
             cdf = 0.5 * torch.special.erfc(-_SQRT_HALF * x)
             pdf = _INV_SQRT_2PI * torch.exp(-0.5 * x * x)
@@ -590,14 +599,31 @@ class SoftshrinkFunction(Function):
         return torch.where(dead, torch.zeros_like(grad_output), grad_output), None
 
 
+def _tanhshrink_small(x: Tensor) -> Tensor:
+    """x - tanh(x) for |x| < 1 without cancellation, from Lambert's continued fraction.
+
+    tanh(x) = x / (1 + q) with q = x²/(3 + x²/(5 + x²/(7 + ...))), so x - tanh(x) = x·q / (1 + q):
+    no subtraction at all. Nine levels give a relative error below 1e-18 for |x| <= 1.
+    """
+    x2 = x * x
+    q = torch.zeros_like(x)
+    for k in range(19, 1, -2):  # 19, 17, ..., 3: evaluate the fraction from the inside out
+        q = x2 / (k + q)
+    return x * q / (1 + q)
+
+
 class TanhshrinkFunction(Function):
     """y = x - tanh(x).  dy/dx = tanh²(x) (torch computes 1 - (1 - tanh²x), which is 0 for
-    |x| < 2.4e-4 in float32; tanh² keeps the small value)."""
+    |x| < 2.4e-4 in float32; tanh² keeps the small value).
+
+    Near 0, x and tanh(x) agree in their leading digits and ``x - tanh(x)`` is pure rounding noise
+    (torch returns 0 or garbage for |x| < 1e-3 in float32); there a continued fraction is used.
+    """
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor) -> Tensor:
         ctx.save_for_backward(x)
-        return x - torch.tanh(x)
+        return torch.where(x.abs() < 1, _tanhshrink_small(x), x - torch.tanh(x))
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> Tensor | None:
@@ -628,7 +654,7 @@ class SoftplusFunction(Function):
             return None, None, None
         (x,) = ctx.saved_tensors
         bx = x * ctx.beta
-        return torch.where(bx > ctx.threshold, grad_output, grad_output * expit(bx)), None, None
+        return torch.where(bx > ctx.threshold, grad_output, grad_output * _sigmoid(bx)), None, None
 
 
 # --------------------------------------------------------------------------------------------
@@ -725,7 +751,7 @@ class GLUFunction(Function):
         # double backward would not see through them
         ctx.save_for_backward(x)
         ctx.dim = dim
-        return a * expit(b)
+        return a * _sigmoid(b)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
@@ -733,7 +759,7 @@ class GLUFunction(Function):
             return None, None
         (x,) = ctx.saved_tensors
         a, b = x.chunk(2, dim=ctx.dim)
-        grad_a = grad_output * expit(b)
+        grad_a = grad_output * _sigmoid(b)
         grad_b = grad_output * a * _dsigmoid(b)
         return torch.cat([grad_a, grad_b], dim=ctx.dim), None
 
