@@ -1,0 +1,676 @@
+"""Grading one submission: build the cells to run, run them in a sandbox, judge the outputs.
+
+The steps, for a submission of exercise ``NAME`` (see ``docs/grading.md`` for the guarantees):
+
+1. The instructor's source notebook gives the :class:`~actlab.grading.plan.ExercisePlan` (parsed,
+   never executed).
+2. :func:`build_cells` takes the submission's solution cells and its own extra cells, the source's
+   locked cells, and a probe cell in place of every test cell (re-added where the student deleted
+   it; a student's edits to a test cell are ignored).
+3. :func:`run_kernel` runs those cells in a fresh interpreter inside the sandbox
+   (:mod:`actlab.grading.sandbox`), enforcing the per-cell and per-notebook time limits from
+   outside. The probes write plain arrays into the work directory.
+4. :func:`judge_outputs`, in this process, loads each output without pickle and calls the check's
+   ``judge``. A test cell earns its points iff every check in it passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from actlab.grading.notebook import (
+    InvalidNotebook,
+    cell_source,
+    exercise_metadata,
+    grade_id,
+    is_locked,
+    is_solution,
+    is_test,
+    loads_notebook,
+)
+from actlab.grading.plan import ExercisePlan
+from actlab.grading.probe import probe_cell_source
+from actlab.grading.sandbox import (
+    SANDBOX_HOME,
+    Limits,
+    PidsCgroup,
+    SandboxUnavailable,
+    bwrap_command,
+    module_file,
+    poison_source,
+    sandbox_status,
+)
+
+__all__ = [
+    "GradeResult",
+    "Grader",
+    "KernelRun",
+    "Settings",
+    "TestResult",
+    "build_cells",
+    "judge_outputs",
+    "load_outputs",
+]
+
+STATUSES = ("graded", "timeout", "crashed", "invalid")
+_OUTPUT_FILE_LIMIT = 64 * 2**20
+_PLAIN_KINDS = frozenset("biufU")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to run submissions.
+
+    Args:
+        timeout: wall-clock seconds for the whole notebook.
+        cell_timeout: wall-clock seconds for one cell; a cell that overruns is interrupted, and
+            killed with the whole kernel if it ignores the interrupt.
+        sandbox: run in bubblewrap (the default). ``False`` runs the kernel as a plain subprocess:
+            the student's code can then read and write anything this user can. Unsafe.
+        limits: resource limits (memory, processes, file size, disk, kept output).
+        grace: seconds a cell gets after its interrupt before the kernel is killed.
+    """
+
+    timeout: float = 600.0
+    cell_timeout: float = 60.0
+    sandbox: bool = True
+    limits: Limits = field(default_factory=Limits)
+    grace: float = 2.0
+
+
+@dataclass
+class TestResult:
+    grade_id: str
+    points: float
+    max_points: float
+    passed: bool
+    message: str
+    description: str = ""
+
+
+@dataclass
+class GradeResult:
+    """The grade of one submission, as written to the CSV and the feedback file."""
+
+    submission: str
+    exercise: str
+    status: str
+    points: float
+    max_points: float
+    tests: list[TestResult]
+    message: str = ""
+    cell_errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "submission": self.submission,
+            "exercise": self.exercise,
+            "status": self.status,
+            "points": self.points,
+            "max_points": self.max_points,
+            "message": self.message,
+            "cell_errors": self.cell_errors,
+            "seconds": round(self.seconds, 3),
+            "tests": [vars(t) for t in self.tests],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GradeResult:
+        tests = [TestResult(**t) for t in data["tests"]]
+        fields = {k: v for k, v in data.items() if k != "tests"}
+        return cls(tests=tests, **fields)
+
+
+@dataclass
+class KernelRun:
+    """What happened to the kernel: how it ended, and the events it reported."""
+
+    status: str  # graded / timeout / crashed
+    message: str
+    reached: set[int]  # cell indices whose "end" was reported
+    cell_errors: dict[int, str]
+    output: str
+
+
+# --- step 2: the cells to run -------------------------------------------------------------------
+
+
+def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str, Any]]:
+    """The code cells to execute for ``submission``, in order, as ``{index, source, grade_id, kind}``.
+
+    * a cell whose grade_id is a test cell of the source becomes that test's probe cell;
+    * a cell whose grade_id is a locked non-solution cell of the source runs the source's text;
+    * solution cells, and cells without a known grade_id, run as the student wrote them;
+    * test and locked cells missing from the submission are re-added after the nearest preceding
+      source cell that is present; a grade_id seen twice keeps only its first cell's role.
+    """
+    source_cells = plan.notebook["cells"]
+    by_id: dict[str, tuple[int, dict[str, Any]]] = {}
+    for index, cell in enumerate(source_cells):
+        gid = grade_id(cell)
+        if gid is not None:
+            by_id[gid] = (index, cell)
+
+    def trusted(gid: str, src_index: int, cell: dict[str, Any]) -> dict[str, Any] | None:
+        if is_test(cell):
+            return {"source": probe_cell_source(gid), "grade_id": gid, "kind": "probe"}
+        if cell.get("cell_type") == "code" and is_locked(cell) and not is_solution(cell):
+            return {"source": cell_source(cell), "grade_id": gid, "kind": "locked"}
+        return None
+
+    entries: list[tuple[int | None, dict[str, Any]]] = []  # (source index, cell)
+    seen: set[str] = set()
+    for cell in submission["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        gid = grade_id(cell)
+        if gid is not None and gid in by_id and gid not in seen:
+            seen.add(gid)
+            src_index, src_cell = by_id[gid]
+            if src_cell.get("cell_type") != "code":
+                continue
+            entry = trusted(gid, src_index, src_cell)
+            if entry is None:
+                entry = {"source": cell_source(cell), "grade_id": gid, "kind": "student"}
+            entries.append((src_index, entry))
+        else:
+            entries.append(
+                (None, {"source": cell_source(cell), "grade_id": None, "kind": "student"})
+            )
+    for gid, (src_index, src_cell) in sorted(by_id.items(), key=lambda kv: kv[1][0]):
+        if gid in seen or src_cell.get("cell_type") != "code":
+            continue
+        entry = trusted(gid, src_index, src_cell)
+        if entry is None:
+            continue
+        pos = 0
+        for i, (idx, _) in enumerate(entries):
+            if idx is not None and idx < src_index:
+                pos = i + 1
+        entries.insert(pos, (src_index, entry))
+    cells = []
+    for number, (_, entry) in enumerate(entries):
+        cells.append({"index": number, **entry})
+    return cells
+
+
+# --- step 3: running the kernel -----------------------------------------------------------------
+
+
+class _OutputSink(threading.Thread):
+    """Drains a pipe, keeping the first ``limit`` bytes."""
+
+    def __init__(self, fh: Any, limit: int) -> None:
+        super().__init__(daemon=True)
+        self.fh, self.limit = fh, limit
+        self.kept = bytearray()
+        self.dropped = 0
+
+    def run(self) -> None:
+        while True:
+            try:
+                chunk = self.fh.read1(65536)
+            except (OSError, ValueError):
+                break
+            if not chunk:
+                break
+            room = self.limit - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+            self.dropped += max(0, len(chunk) - max(room, 0))
+
+    def text(self) -> str:
+        body = self.kept.decode("utf-8", "replace")
+        if self.dropped:
+            body += f"\n[... {self.dropped} more bytes not kept]"
+        return body
+
+
+def _dir_size(path: Path, cap: int) -> int:
+    total = 0
+    stack = [path]
+    while stack:
+        try:
+            with os.scandir(stack.pop()) as it:
+                for entry in it:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append(Path(entry.path))
+                        else:
+                            total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    except OSError:
+                        continue
+                    if total > cap:
+                        return total
+        except OSError:
+            continue
+    return total
+
+
+class _Poison:
+    """Poison files for the forbidden modules of one exercise, made once per batch."""
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="actlab-poison-"))
+        self.empty = self.dir / "empty"
+        self.empty.write_bytes(b"")
+        self.files: dict[Path, Path] = {}
+        for i, name in enumerate(modules):
+            target = module_file(name)
+            poison = self.dir / f"{i}_{target.name}"
+            poison.write_text(poison_source(name), encoding="utf-8")
+            self.files[target] = poison
+
+    def cleanup(self) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _kernel_env(workdir_inside: str, progress_fd: int) -> dict[str, str]:
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": workdir_inside,
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{workdir_inside}/.config/matplotlib",
+        "IPYTHONDIR": f"{workdir_inside}/.ipython",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "ACTLAB_GRADING_DIR": workdir_inside,
+        "ACTLAB_PROGRESS_FD": str(progress_fd),
+        "TERM": "dumb",
+    }
+    # Some processors need these for OpenBLAS to pick a working kernel.
+    for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    return env
+
+
+def run_kernel(
+    cells: list[dict[str, Any]],
+    plan: ExercisePlan,
+    workdir: Path,
+    settings: Settings,
+    poison: _Poison | None,
+) -> KernelRun:
+    """Run ``cells`` in a sandboxed kernel with ``workdir`` as its home; see the module doc."""
+    limits = settings.limits
+    job = {
+        "cells": cells,
+        "cell_timeout": settings.cell_timeout,
+        "output_limit": limits.cell_output_chars,
+        "limits": {
+            "memory_bytes": limits.memory_bytes,
+            "file_bytes": limits.file_bytes,
+            "open_files": limits.open_files,
+            "cpu_seconds": int(settings.timeout) + 5,
+            "processes": limits.processes,
+        },
+    }
+    (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    (workdir / "plan.json").write_text(
+        json.dumps({"tests": plan.probe_plan(), "check_modules": list(plan.check_modules)}),
+        encoding="utf-8",
+    )
+    (workdir / "out").mkdir()
+    read_fd, write_fd = os.pipe()
+    cgroup: PidsCgroup | None = None
+    if settings.sandbox:
+        inside = SANDBOX_HOME
+        argv = [sys.executable, "-I", "-B", "-m", "actlab.grading.kernel"]
+        cmd = bwrap_command(
+            workdir, argv, poison.files if poison else None, poison.empty if poison else None
+        )
+        root = PidsCgroup.root()
+        if root is not None:
+            cgroup = PidsCgroup(root, limits.processes)
+            # The shell joins the cgroup before exec'ing bwrap, so every process of the
+            # submission is born inside it.
+            cmd = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup.procs_file, *cmd]
+        cwd = None
+    else:
+        inside = str(workdir)
+        cmd = [sys.executable, "-I", "-B", "-m", "actlab.grading.kernel"]
+        cwd = str(workdir)
+    env = _kernel_env(inside, write_fd)
+    if not settings.sandbox:
+        env["PYTHONPATH"] = str(Path(__file__).resolve().parents[2])
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(write_fd,),
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
+        )
+    except OSError:
+        os.close(read_fd)
+        os.close(write_fd)
+        if cgroup is not None:
+            cgroup.remove()
+        raise
+    os.close(write_fd)
+    sink = _OutputSink(proc.stdout, limits.kept_output_bytes)
+    sink.start()
+    start = time.monotonic()
+    deadline = start + settings.timeout
+    current: int | None = None
+    cell_started = start
+    reached: set[int] = set()
+    errors: dict[int, str] = {}
+    done = False
+    killed: str | None = None
+    buffer = b""
+    last_disk_check = start
+    progress = os.fdopen(read_fd, "rb", buffering=0)
+
+    def kill(reason: str) -> None:
+        nonlocal killed
+        if killed is None:
+            killed = reason
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if cgroup is not None:
+            cgroup.kill_all()
+
+    try:
+        eof = False
+        while True:
+            now = time.monotonic()
+            if killed is None:
+                if now > deadline:
+                    kill(f"the notebook ran past its {settings.timeout:g} s limit")
+                elif (
+                    current is not None
+                    and now - cell_started > settings.cell_timeout + settings.grace
+                ):
+                    kill(
+                        f"cell {current} ran past its {settings.cell_timeout:g} s limit "
+                        "and did not stop when interrupted"
+                    )
+                elif now - last_disk_check > 0.5:
+                    last_disk_check = now
+                    if _dir_size(workdir, limits.disk_bytes) > limits.disk_bytes:
+                        kill(f"the work directory grew past {limits.disk_bytes // 2**20} MiB")
+            if eof:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.02)
+                continue
+            ready, _, _ = select.select([progress], [], [], 0.05)
+            if not ready:
+                continue
+            chunk = progress.read(65536)
+            if not chunk:
+                eof = True
+                continue
+            buffer += chunk
+            if len(buffer) > 4 * 2**20:  # progress lines are small; anything else is noise
+                buffer = buffer[-65536:]
+            *lines, buffer = buffer.split(b"\n")
+            for line in lines:
+                try:
+                    event = json.loads(line)
+                    kind = event["event"]
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if kind == "start":
+                    current = int(event.get("cell", -1))
+                    cell_started = time.monotonic()
+                elif kind == "end":
+                    index = int(event.get("cell", -1))
+                    reached.add(index)
+                    if event.get("error"):
+                        errors[index] = str(event["error"])[:2000]
+                    current = None
+                elif kind == "done":
+                    done = True
+        proc.wait()
+    finally:
+        progress.close()
+        if proc.poll() is None:
+            kill("the grader stopped")
+            proc.wait()
+        if cgroup is not None:
+            cgroup.remove()
+        sink.join(timeout=5)
+    output = sink.text()
+    if killed is not None:
+        return KernelRun("timeout", killed, reached, errors, output)
+    code = proc.returncode
+    if done and code == 0:
+        return KernelRun("graded", "", reached, errors, output)
+    where = f"during cell {current}" if current is not None else "before the end"
+    if code < 0:
+        try:
+            how = f"was killed by {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"was killed by signal {-code}"
+    else:
+        how = f"exited with code {code}"
+    if not done and code == 0:
+        how = "exited early (exit code 0)"
+    tail = output.strip().splitlines()[-1:] if output.strip() else []
+    if tail and "bwrap" in tail[0]:
+        how += f" ({tail[0]})"
+    return KernelRun("crashed", f"the kernel {how} {where}", reached, errors, output)
+
+
+# --- step 4: judging ----------------------------------------------------------------------------
+
+
+class _BadOutput(Exception):
+    pass
+
+
+def load_outputs(path: Path) -> dict[str, np.ndarray]:
+    """Load a probe's ``.npz`` without pickle; refuse anything but plain numeric or text arrays."""
+    try:
+        if path.stat().st_size > _OUTPUT_FILE_LIMIT:
+            raise _BadOutput("the probe's output is too large")
+        outputs: dict[str, np.ndarray] = {}
+        with np.load(path, allow_pickle=False) as data:
+            for key in data.files:
+                arr = data[key]
+                if type(arr) is not np.ndarray or arr.dtype.kind not in _PLAIN_KINDS:
+                    raise _BadOutput("the probe's output holds something other than numbers")
+                outputs[key] = arr
+        return outputs
+    except _BadOutput:
+        raise
+    except Exception as exc:  # noqa: BLE001 -- corrupt, truncated or forged files
+        raise _BadOutput(f"the probe's output could not be read ({type(exc).__name__})") from None
+
+
+def judge_outputs(
+    plan: ExercisePlan, outdir: Path, missing: dict[str, str] | None = None
+) -> list[TestResult]:
+    """Judge every test cell of ``plan`` from the probe files in ``outdir``.
+
+    Args:
+        missing: per grade_id, the message to give when its outputs are absent (e.g. why the probe
+            did not run); a generic message is used otherwise.
+    """
+    from actlab.grading.spec import Verdict, get_check
+
+    results = []
+    for test in plan.tests:
+        messages = []
+        passed = True
+        for k, call in enumerate(test.calls):
+            stem = f"{test.grade_id}.{k}"
+            npz, err = outdir / f"{stem}.npz", outdir / f"{stem}.json"
+            label = call.name if len(test.calls) == 1 else f"{call.name} [{k + 1}]"
+            if npz.is_file():
+                try:
+                    outputs = load_outputs(npz)
+                    spec = get_check(call.name)
+                    verdict = spec.judge(outputs, **call.case)
+                    if not isinstance(verdict, Verdict):
+                        verdict = Verdict.fail("the check returned no verdict")
+                except _BadOutput as exc:
+                    verdict = Verdict.fail(str(exc))
+                except Exception as exc:  # noqa: BLE001 -- a judge must not stop the batch
+                    verdict = Verdict.fail(
+                        f"the outputs could not be judged ({type(exc).__name__}: {exc})"
+                    )
+            elif err.is_file():
+                try:
+                    record = json.loads(err.read_text(encoding="utf-8")[:10000])
+                    text = str(record.get("error", "the probe failed"))[:2000]
+                except (ValueError, OSError, AttributeError):
+                    text = "the probe failed"
+                verdict = Verdict.fail(text)
+            else:
+                text = (missing or {}).get(test.grade_id) or (
+                    "no result: this test's probe did not run to the end"
+                )
+                verdict = Verdict.fail(text)
+            if not verdict.passed:
+                passed = False
+                messages.append(f"{label}: {verdict.message}")
+            elif len(test.calls) == 1:
+                messages.append(f"{label}: {verdict.message}")
+        message = "; ".join(messages) if messages else "all checks passed"
+        results.append(
+            TestResult(
+                grade_id=test.grade_id,
+                points=test.points if passed else 0.0,
+                max_points=test.points,
+                passed=passed,
+                message=message,
+                description=test.description,
+            )
+        )
+    return results
+
+
+# --- one submission, and a batch ----------------------------------------------------------------
+
+
+def file_key(path: str, data: bytes, plan: ExercisePlan) -> str:
+    """The resume key of a submission: its path as given, its bytes and the exercise's source."""
+    h = hashlib.sha256()
+    source_bytes = json.dumps(plan.notebook, sort_keys=True).encode()
+    for part in (path.encode(), data, plan.exercise.encode(), source_bytes):
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+class Grader:
+    """Grades submissions of one exercise. Make one per batch; call :meth:`close` at the end."""
+
+    def __init__(self, plan: ExercisePlan, settings: Settings | None = None) -> None:
+        self.plan = plan
+        self.settings = settings or Settings()
+        if self.settings.sandbox:
+            status = sandbox_status()
+            if not status.available:
+                raise SandboxUnavailable(
+                    f"cannot grade in a sandbox: {status.reason}. Install bubblewrap, or pass "
+                    "--no-sandbox to run student code unconfined (unsafe)"
+                )
+        self.poison = _Poison(plan.forbidden) if self.settings.sandbox else None
+
+    def close(self) -> None:
+        if self.poison is not None:
+            self.poison.cleanup()
+
+    def __enter__(self) -> Grader:  # noqa: PYI034
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _invalid(self, submission: str, message: str, started: float) -> GradeResult:
+        tests = [
+            TestResult(t.grade_id, 0.0, t.points, False, "not graded: " + message, t.description)
+            for t in self.plan.tests
+        ]
+        return GradeResult(
+            submission, self.plan.exercise, "invalid", 0.0, self.plan.max_points, tests, message,
+            seconds=time.monotonic() - started,
+        )  # fmt: skip
+
+    def check_submission(self, submission: str, data: bytes) -> dict[str, Any]:
+        """Parse ``data`` and make sure it is a notebook of this exercise (else InvalidNotebook)."""
+        nb = loads_notebook(data, submission)
+        name = exercise_metadata(nb).get("exercise")
+        if name is not None and name != self.plan.exercise:
+            raise InvalidNotebook(
+                f"{submission}: this notebook is exercise {name!r}, not {self.plan.exercise!r}"
+            )
+        if name is None:
+            ids = {grade_id(c) for c in nb["cells"]} - {None}
+            if not ids & {grade_id(c) for c in self.plan.notebook["cells"]}:
+                raise InvalidNotebook(
+                    f"{submission}: no cell of exercise {self.plan.exercise!r} in this notebook"
+                )
+        return nb
+
+    def grade(self, submission: str, data: bytes | None = None) -> GradeResult:
+        """Grade the notebook at path ``submission`` (or its bytes ``data``)."""
+        started = time.monotonic()
+        try:
+            if data is None:
+                data = Path(submission).read_bytes()
+            nb = self.check_submission(submission, data)
+        except OSError as exc:
+            return self._invalid(submission, f"cannot be read ({exc.strerror or exc})", started)
+        except InvalidNotebook as exc:
+            return self._invalid(submission, str(exc).removeprefix(f"{submission}: "), started)
+        cells = build_cells(self.plan, nb)
+        workdir = Path(tempfile.mkdtemp(prefix="actlab-grade-"))
+        try:
+            run = run_kernel(cells, self.plan, workdir, self.settings, self.poison)
+            probe_cells = {c["grade_id"]: c["index"] for c in cells if c["kind"] == "probe"}
+            missing = {}
+            for gid, index in probe_cells.items():
+                if index not in run.reached:
+                    why = run.message or "the kernel stopped before it"
+                    missing[gid] = f"no result: the test did not run ({why})"
+                elif index in run.cell_errors:
+                    missing[gid] = f"no result: the test cell failed ({run.cell_errors[index]})"
+            tests = judge_outputs(self.plan, workdir / "out", missing)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        cell_errors = [
+            f"cell {c['index']}" + (f" ({c['grade_id']})" if c["grade_id"] else "")
+            + f": {run.cell_errors[c['index']]}"
+            for c in cells
+            if c["index"] in run.cell_errors and c["kind"] != "probe"
+        ]  # fmt: skip
+        return GradeResult(
+            submission=submission,
+            exercise=self.plan.exercise,
+            status=run.status,
+            points=sum(t.points for t in tests),
+            max_points=self.plan.max_points,
+            tests=tests,
+            message=run.message,
+            cell_errors=cell_errors[:20],
+            seconds=time.monotonic() - started,
+        )

@@ -1,0 +1,371 @@
+"""The sandbox a graded kernel runs in: bubblewrap, a pids cgroup and resource limits.
+
+Each submission's kernel is started with ``bwrap`` (Debian package ``bubblewrap``) in fresh user,
+mount, pid, network, IPC, UTS and cgroup namespaces. Inside it sees only:
+
+* read-only: ``/usr`` (and the merged-``/usr`` symlinks), a few files of ``/etc`` the dynamic loader
+  and Python need, the Python prefix, the virtualenv, and the ``actlab`` package directory, where each
+  module the exercise *forbids* is replaced by a poison module (same public names; calling one raises
+  ``RuntimeError``) and the cached bytecode of those modules is covered too (a ``.pyc`` of a forbidden module
+  would otherwise still hold the reference);
+* read-write: its own work directory, mounted as ``/home/student`` (its HOME, cwd, IPython and
+  matplotlib config), and a private ``/tmp``.
+
+The instructor's files (source notebooks, hidden tests, other submissions, the grades file) are not
+mounted, the network namespace is empty, and further user namespaces are disabled.
+
+Limits:
+
+* processes: a pids cgroup (``pids.max``) made for the submission; the cgroup is also how every
+  process of the submission is found and killed. ``RLIMIT_NPROC`` is no substitute here: the kernel
+  does not enforce it for uid 0, which is what the sandboxed process maps to when the grader runs as
+  root. Without a writable pids cgroup the grader falls back to ``RLIMIT_NPROC`` and says so;
+* memory (``RLIMIT_AS``), file size (``RLIMIT_FSIZE``), open files and core dumps: set as hard
+  limits by the kernel process on itself before any student code runs;
+* time: enforced by the grader from outside (per cell and per notebook); on expiry the whole sandbox
+  is killed (``bwrap --die-with-parent`` and the pid namespace take every descendant with it);
+* output: the grader keeps only the first bytes of what the process writes, and kills a sandbox whose
+  work directory grows past a size limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import inspect
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "SANDBOX_HOME",
+    "Limits",
+    "PidsCgroup",
+    "SandboxStatus",
+    "SandboxUnavailable",
+    "bwrap_command",
+    "poison_source",
+    "sandbox_status",
+]
+
+SANDBOX_HOME = "/home/student"
+_ETC_FILES = (
+    "ld.so.cache",
+    "ld.so.conf",
+    "ld.so.conf.d",
+    "alternatives",
+    "localtime",
+    "fonts",
+    "mime.types",
+    "nsswitch.conf",
+    "passwd",
+    "group",
+    "hosts",
+    "ssl",
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one submission's kernel."""
+
+    memory_bytes: int = 3 * 2**30
+    processes: int = 64
+    file_bytes: int = 64 * 2**20
+    open_files: int = 256
+    disk_bytes: int = 256 * 2**20
+    kept_output_bytes: int = 64 * 2**10
+    cell_output_chars: int = 20_000
+
+
+@dataclass(frozen=True)
+class SandboxStatus:
+    available: bool
+    reason: str
+    bwrap: str | None
+    process_limit: str  # "pids cgroup", "RLIMIT_NPROC" or "none"
+
+
+# --- process limit: a pids cgroup ------------------------------------------------------------
+
+
+def _cgroup_v1_root() -> Path | None:
+    root = Path("/sys/fs/cgroup/pids")
+    if (root / "cgroup.procs").exists() and os.access(root, os.W_OK):
+        return root
+    return None
+
+
+def _cgroup_v2_root() -> Path | None:
+    base = Path("/sys/fs/cgroup")
+    if not (base / "cgroup.controllers").exists():
+        return None
+    try:
+        line = next(
+            ln for ln in Path("/proc/self/cgroup").read_text().splitlines() if ln.startswith("0::")
+        )
+    except (OSError, StopIteration):
+        return None
+    own = base / line[3:].lstrip("/")
+    parent = own.parent if own != base else base
+    try:
+        if "pids" not in (parent / "cgroup.subtree_control").read_text().split():
+            return None
+    except OSError:
+        return None
+    return parent if os.access(parent, os.W_OK) else None
+
+
+class PidsCgroup:
+    """A pids cgroup for one submission: caps its number of tasks and kills them all at the end."""
+
+    def __init__(self, root: Path, max_pids: int) -> None:
+        self.path = root / f"actlab-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.path.mkdir()
+        (self.path / "pids.max").write_text(f"{max_pids}\n")
+
+    @classmethod
+    def root(cls) -> Path | None:
+        return _cgroup_v1_root() or _cgroup_v2_root()
+
+    @property
+    def procs_file(self) -> str:
+        return str(self.path / "cgroup.procs")
+
+    def pids(self) -> list[int]:
+        try:
+            return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+        except (OSError, ValueError):
+            return []
+
+    def kill_all(self) -> None:
+        for _ in range(200):
+            pids = self.pids()
+            if not pids:
+                return
+            for pid in pids:
+                try:
+                    os.kill(pid, 9)
+                except ProcessLookupError:
+                    pass
+            os.sched_yield()
+
+    def remove(self) -> None:
+        self.kill_all()
+        for _ in range(100):
+            try:
+                self.path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError:
+                self.kill_all()
+                import time
+
+                time.sleep(0.01)
+
+
+# --- poison modules ---------------------------------------------------------------------------
+
+_POISON_HEADER = '''"""Unavailable while grading: {module} is the reference for this exercise."""
+
+_MESSAGE = "{module}.{{}} is the reference for this exercise and is unavailable while grading"
+
+
+def _unavailable(name):
+    def unavailable(*args, **kwargs):
+        raise RuntimeError(_MESSAGE.format(name))
+
+    unavailable.__name__ = unavailable.__qualname__ = name
+    return unavailable
+
+
+def _unavailable_class(name):
+    def refuse(cls, *args, **kwargs):
+        raise RuntimeError(_MESSAGE.format(name))
+
+    return type(name, (), {{"__new__": refuse, "__module__": __name__}})
+
+
+'''
+
+
+def poison_source(module_name: str) -> str:
+    """The source of a module that keeps every public name of ``module_name`` but is unusable.
+
+    Functions (and other callables) become functions that raise ``RuntimeError("<module>.<name> is
+    the reference for this exercise and is unavailable while grading")``; classes become classes
+    whose instantiation raises it; constants of plain types (numbers, strings, tuples of them) keep
+    their value; anything else becomes ``None``.
+    """
+    module = importlib.import_module(module_name)
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in vars(module) if not n.startswith("_")]
+    lines = [_POISON_HEADER.format(module=module_name)]
+    for name in sorted(set(names)):
+        value = getattr(module, name, None)
+        if inspect.isclass(value):
+            lines.append(f"{name} = _unavailable_class({name!r})")
+        elif inspect.ismodule(value):
+            lines.append(f"import {value.__name__} as {name}")
+        elif callable(value):
+            lines.append(f"{name} = _unavailable({name!r})")
+        elif isinstance(value, bool | int | float | str | type(None)) or (
+            isinstance(value, tuple) and all(isinstance(v, int | float | str) for v in value)
+        ):
+            lines.append(f"{name} = {value!r}")
+        else:
+            lines.append(f"{name} = None")
+    lines.append(f"__all__ = {sorted(set(names))!r}")
+    return "\n".join(lines) + "\n"
+
+
+def module_file(module_name: str) -> Path:
+    """The source file of ``module_name`` (found without keeping a reference to the module)."""
+    module = importlib.import_module(module_name)
+    path = getattr(module, "__file__", None)
+    if not path:
+        raise ValueError(f"module_file: {module_name!r} has no source file")
+    return Path(path).resolve()
+
+
+# --- the bwrap command ------------------------------------------------------------------------
+
+
+def _bwrap() -> str | None:
+    return shutil.which("bwrap")
+
+
+def package_dir() -> Path:
+    import actlab
+
+    return Path(actlab.__file__).resolve().parent
+
+
+def _python_paths() -> list[Path]:
+    paths = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve()}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = Path(sysconfig.get_paths()[key]).resolve()
+        if not any(p.is_relative_to(q) for q in paths):
+            paths.add(p)
+    # Interpreters whose prefix is a symlink farm (pyenv, venv) need the link targets too.
+    exe = Path(sys.executable)
+    real = exe.resolve()
+    if not any(real.is_relative_to(q) for q in paths):
+        paths.add(real.parent.parent)
+    return sorted(paths)
+
+
+def _merged_usr_links() -> list[str]:
+    args: list[str] = []
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    return args
+
+
+def bwrap_command(
+    workdir: Path,
+    argv: list[str],
+    poison: dict[Path, Path] | None = None,
+    empty_file: Path | None = None,
+    bwrap: str | None = None,
+) -> list[str]:
+    """The ``bwrap`` command line that runs ``argv`` in the sandbox described in the module doc.
+
+    Args:
+        workdir: the host directory mounted read-write as ``/home/student``.
+        argv: the command to run inside (an absolute interpreter path and its arguments).
+        poison: ``{module file: poison file}``; each module file is covered by its poison file.
+        empty_file: an empty host file, bound over the cached bytecode of each poisoned module.
+        bwrap: the bwrap executable (found on ``PATH`` when omitted).
+    """
+    bwrap = bwrap or _bwrap()
+    if poison and empty_file is None:
+        raise ValueError("bwrap_command: poison needs empty_file to cover cached bytecode")
+    if bwrap is None:
+        raise SandboxUnavailable("bwrap_command: bwrap is not installed")
+    args = [bwrap, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr", *_merged_usr_links()]
+    for name in _ETC_FILES:
+        args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
+    bound: list[Path] = []
+    for path in _python_paths():
+        if not str(path).startswith("/usr/"):
+            args += ["--ro-bind", str(path), str(path)]
+            bound.append(path)
+    pkg = package_dir()
+    if not any(pkg.is_relative_to(b) for b in bound):
+        args += ["--ro-bind", str(pkg), str(pkg)]
+    for target, source in sorted((poison or {}).items()):
+        args += ["--ro-bind", str(source), str(target)]
+        # A cached .pyc of the module would still hold the reference: cover each with an empty
+        # file, which the import system rejects before falling back to the (poison) source.
+        for cached in sorted(target.parent.glob(f"__pycache__/{target.stem}.*.pyc")):
+            args += ["--ro-bind", str(empty_file), str(cached)]
+    args += [
+        "--bind", str(workdir), SANDBOX_HOME,
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--unshare-all", "--unshare-user", "--disable-userns",
+        "--uid", "65534", "--gid", "65534",
+        "--cap-drop", "ALL",
+        "--hostname", "grading",
+        "--die-with-parent", "--new-session",
+        "--chdir", SANDBOX_HOME,
+        *argv,
+    ]  # fmt: skip
+    return args
+
+
+@functools.lru_cache(maxsize=1)
+def sandbox_status() -> SandboxStatus:
+    """Whether a sandbox can be made here, and which process limit it gets (cached)."""
+    bwrap = _bwrap()
+    limit = "pids cgroup" if PidsCgroup.root() else ("RLIMIT_NPROC" if os.getuid() else "none")
+    if bwrap is None:
+        return SandboxStatus(
+            False,
+            "bwrap (bubblewrap) is not installed; on Debian/Ubuntu: apt-get install bubblewrap",
+            None,
+            limit,
+        )
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="actlab-sandbox-check-") as tmp:
+        cmd = bwrap_command(
+            Path(tmp), [sys.executable, "-I", "-c", "import os; print(os.getuid())"]
+        )
+        try:
+            proc = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return SandboxStatus(False, f"bwrap could not be started: {exc}", bwrap, limit)
+    if proc.returncode != 0:
+        why = proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "no message"
+        return SandboxStatus(
+            False,
+            f"bwrap cannot create a sandbox here ({why}); user namespaces may be disabled",
+            bwrap,
+            limit,
+        )
+    if limit == "none":
+        return SandboxStatus(
+            False,
+            "no way to limit processes: running as root without a writable pids cgroup "
+            "(RLIMIT_NPROC is not enforced for root)",
+            bwrap,
+            limit,
+        )
+    return SandboxStatus(True, "ok", bwrap, limit)
