@@ -1,0 +1,347 @@
+"""The ``actlab`` command: ``release``, ``grade``, ``validate`` and ``info``.
+
+Exit codes: 0 success; 1 the work ran but something failed (a test in ``validate``, a grader error
+in ``grade``); 2 a usage error (bad arguments, missing files, an unknown exercise); 3 no sandbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_SANDBOX = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {text!r}")
+    return value
+
+
+def _mebibytes(text: str) -> int:
+    return _positive_int(text) * 2**20
+
+
+# --- release ----------------------------------------------------------------------------------
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from actlab.grading.release import ReleaseError, release_all
+
+    source = Path(args.source)
+    if not source.is_dir():
+        raise UsageError(f"release: the source directory {source} does not exist")
+    try:
+        written = release_all(source, args.release, args.exercise)
+    except FileNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except (ReleaseError, ValueError) as exc:
+        print(f"actlab release: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    for path in written:
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+# --- grade ------------------------------------------------------------------------------------
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from actlab.grading.batch import grade_batch
+    from actlab.grading.grader import Grader, Settings
+    from actlab.grading.plan import PlanError, load_plan
+    from actlab.grading.results import ResultStore
+    from actlab.grading.sandbox import Limits, SandboxUnavailable
+
+    source = Path(args.source) / f"{args.exercise}.ipynb"
+    if not source.is_file():
+        known = sorted(p.stem for p in Path(args.source).glob("*.ipynb"))
+        raise UsageError(
+            f"grade: no source notebook {source} for exercise {args.exercise!r} "
+            f"(exercises in {args.source}: {', '.join(known) or 'none'})"
+        )
+    try:
+        plan = load_plan(source, args.exercise)
+    except PlanError as exc:
+        raise UsageError(f"grade: {exc}") from None
+    limits = Limits(memory_bytes=args.memory, processes=args.max_processes)
+    settings = Settings(
+        timeout=args.timeout,
+        cell_timeout=min(args.cell_timeout, args.timeout),
+        sandbox=not args.no_sandbox,
+        limits=limits,
+    )
+    if args.no_sandbox:
+        print(
+            "actlab grade: WARNING: --no-sandbox runs student code with your permissions; "
+            "it can read the hidden tests and change the grades",
+            file=sys.stderr,
+        )
+    try:
+        store = ResultStore(args.out, plan.exercise, plan.grade_ids, args.feedback)
+    except ValueError as exc:
+        raise UsageError(f"grade: {exc}") from None
+    try:
+        grader = Grader(plan, settings)
+    except SandboxUnavailable as exc:
+        print(f"actlab grade: {exc}", file=sys.stderr)
+        return EXIT_NO_SANDBOX
+    with grader:
+        report = grade_batch(grader, list(args.submissions), store, args.jobs, progress=None)
+    counts: dict[str, int] = {}
+    for r in report.results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    states = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+    print(
+        f"{len(report.results)} submission(s) of {plan.exercise}: {states}"
+        + (f" ({report.resumed} already graded)" if report.resumed else "")
+        + f"; {report.seconds:.1f} s; grades in {args.out}"
+        + (f", feedback in {args.feedback}" if args.feedback else "")
+    )
+    if report.internal_errors:
+        print(
+            f"actlab grade: {report.internal_errors} submission(s) hit a grader error "
+            "(status crashed, message 'grader error: ...')",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+# --- validate ---------------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from actlab.grading.validate import validate_notebook
+
+    path = Path(args.notebook)
+    if not path.is_file():
+        raise UsageError(f"validate: no notebook {path}")
+    try:
+        report = validate_notebook(path, timeout=args.timeout)
+    except ValueError as exc:
+        raise UsageError(f"validate: {exc}") from None
+    print(report.text())
+    return EXIT_OK if report.all_passed else EXIT_FAILED
+
+
+# --- info -------------------------------------------------------------------------------------
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import actlab
+    from actlab.grading.sandbox import sandbox_status
+
+    print(f"actlab {actlab.__version__} (python {sys.version.split()[0]}, {sys.executable})")
+    try:
+        from actlab.activations.registry import REGISTRY
+
+        print(f"activations in the registry: {len(REGISTRY)}")
+    except Exception as exc:  # noqa: BLE001 -- info reports whatever state the package is in
+        print(f"activations in the registry: unavailable ({type(exc).__name__}: {exc})")
+    try:
+        from actlab.grading.spec import registered_checks
+
+        print(f"registered checks: {len(registered_checks())}")
+    except Exception as exc:  # noqa: BLE001
+        print(f"registered checks: unavailable ({type(exc).__name__}: {exc})")
+    source = Path(args.source)
+    names = sorted(p.stem for p in source.glob("*.ipynb")) if source.is_dir() else []
+    print(f"exercises in {source}: {', '.join(names) if names else 'none'}")
+    status = sandbox_status()
+    state = "available" if status.available else "NOT available"
+    print(f"sandbox: {state} (bwrap: {status.bwrap or 'not found'}; {status.reason})")
+    print(f"process limit: {status.process_limit}; cores: {os.cpu_count()}")
+    if args.self_test:
+        return _self_test(status.available)
+    return EXIT_OK
+
+
+def _self_test(sandbox: bool) -> int:
+    import tempfile
+
+    from actlab.grading import selftest
+    from actlab.grading.grader import Grader, Settings
+    from actlab.grading.notebook import write_notebook
+    from actlab.grading.plan import load_plan
+    from actlab.grading.release import release_notebook
+
+    if not sandbox:
+        print("self-test: skipped, no sandbox", file=sys.stderr)
+        return EXIT_NO_SANDBOX
+    with tempfile.TemporaryDirectory(prefix="actlab-selftest-") as tmp:
+        src = Path(tmp) / f"{selftest.EXERCISE}.ipynb"
+        write_notebook(selftest.source_notebook(), src)
+        plan = load_plan(src)
+        with Grader(plan, Settings(timeout=120, cell_timeout=30)) as grader:
+            ok = True
+            for label, nb, want in (
+                ("solution", selftest.solution_notebook(), plan.max_points),
+                ("release", release_notebook(selftest.source_notebook()), 0.0),
+            ):
+                path = Path(tmp) / f"{label}.ipynb"
+                write_notebook(nb, path)
+                t0 = time.monotonic()
+                result = grader.grade(str(path))
+                good = result.status == "graded" and result.points == want
+                ok &= good
+                print(
+                    f"self-test {label}: {result.points:g}/{result.max_points:g} "
+                    f"({result.status}, {time.monotonic() - t0:.2f} s) "
+                    f"{'ok' if good else 'UNEXPECTED'}"
+                )
+    return EXIT_OK if ok else EXIT_FAILED
+
+
+# --- the parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="actlab",
+        description="Release, grade and validate the actlab exercises.",
+        epilog="Exit codes: 0 ok, 1 something failed, 2 usage error, 3 no sandbox available.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "release",
+        help="write the student versions of the exercises",
+        description="Write exercises/release/NAME.ipynb from exercises/source/NAME.ipynb: "
+        "solutions become '# YOUR CODE HERE' / 'raise NotImplementedError()', hidden tests "
+        "are removed, outputs are cleared.",
+    )
+    p.add_argument("--exercise", metavar="NAME", help="only this exercise (default: all)")
+    p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
+    p.add_argument("--release", default="exercises/release", metavar="DIR", help="%(default)s")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser(
+        "grade",
+        help="grade submissions in sandboxed kernels",
+        description="Grade submitted notebooks of one exercise. Test cells come from the "
+        "instructor's source; each submission runs in a fresh sandboxed kernel; outputs are "
+        "judged outside it. Results are written as each submission finishes, and a re-run with "
+        "the same --out skips submissions already graded.",
+        epilog="Exit codes: 0 every submission got a row, 1 a grader error occurred (the row "
+        "says so), 2 usage error, 3 no sandbox (install bubblewrap).",
+    )
+    p.add_argument("submissions", nargs="+", metavar="SUBMISSION.ipynb")
+    p.add_argument("--exercise", required=True, metavar="NAME", help="the exercise graded")
+    p.add_argument("--out", required=True, metavar="CSV", help="the grades file to write")
+    p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
+    p.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="kernels at a time (default: the number of cores, %(default)s)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=600.0,
+        metavar="S",
+        help="seconds for a whole notebook (default %(default)g)",
+    )
+    p.add_argument(
+        "--cell-timeout",
+        type=_positive_float,
+        default=60.0,
+        metavar="S",
+        help="seconds for one cell (default %(default)g)",
+    )
+    p.add_argument("--feedback", metavar="DIR", help="write one feedback .txt per submission here")
+    p.add_argument(
+        "--memory",
+        type=_mebibytes,
+        default=3 * 1024 * 2**20,
+        metavar="MIB",
+        help="address-space limit of a kernel in MiB (default 3072)",
+    )
+    p.add_argument(
+        "--max-processes",
+        type=_positive_int,
+        default=64,
+        metavar="N",
+        help="processes and threads of a kernel (default %(default)s)",
+    )
+    p.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="UNSAFE: run student code without bubblewrap, with your own permissions",
+    )
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser(
+        "validate",
+        help="run a notebook and report its visible tests",
+        description="Run NOTEBOOK top to bottom (as Jupyter would, with its tests as written) "
+        "and report each test cell: pass, or fail with the check's message.",
+    )
+    p.add_argument("notebook", metavar="NOTEBOOK")
+    p.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=120.0,
+        metavar="S",
+        help="seconds for one cell (default %(default)g)",
+    )
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser(
+        "info",
+        help="versions, exercises and whether grading can be sandboxed here",
+        description="Print the version, the registry and check counts, the exercises found and "
+        "whether the grading sandbox is available.",
+    )
+    p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
+    p.add_argument(
+        "--self-test",
+        action="store_true",
+        help="also grade the built-in two-question exercise in the sandbox",
+    )
+    p.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (the console script exits with it)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"actlab {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("actlab: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,181 @@
+"""Where grades go: an append-only journal, the CSV rebuilt atomically, and feedback files.
+
+Every finished submission is appended to ``<out>.journal`` (one JSON line, flushed and fsynced)
+before the CSV is rewritten through a temporary file and :func:`os.replace`. So at any instant the
+CSV is a complete, consistent file, and a batch that is interrupted loses at most the submissions
+that were still running. A re-run with the same ``--out`` reads the journal and skips every
+submission whose key (its path as given, its bytes, and the exercise's source) is already there.
+
+The CSV has one row per submission path (the latest grade of that path), with the columns
+``submission, exercise, points, max_points, status, <grade_id>..., message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from actlab.grading.grader import GradeResult
+
+__all__ = ["ResultStore", "feedback_name", "feedback_text", "format_points"]
+
+
+def format_points(value: float) -> str:
+    return f"{value:g}"
+
+
+def feedback_name(submission: str) -> str:
+    """A file name for the feedback of ``submission`` that keeps its directories apart."""
+    parts = [p for p in Path(submission).with_suffix("").parts if p not in ("/", ".", "..")]
+    name = "__".join(parts) or "submission"
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) + ".txt"
+
+
+def feedback_text(result: GradeResult) -> str:
+    """The readable feedback of one submission: each test, its points and its message."""
+    lines = [
+        f"Submission: {result.submission}",
+        f"Exercise:   {result.exercise}",
+        f"Status:     {result.status}",
+        f"Score:      {format_points(result.points)} / {format_points(result.max_points)}",
+    ]
+    if result.message:
+        lines.append(f"Note:       {result.message}")
+    lines.append("")
+    for test in result.tests:
+        mark = "PASS" if test.passed else "FAIL"
+        title = f" - {test.description}" if test.description else ""
+        lines.append(
+            f"[{mark}] {test.grade_id} ({format_points(test.points)} / "
+            f"{format_points(test.max_points)}){title}"
+        )
+        for part in test.message.split("; "):
+            lines.append(f"       {part}")
+    if result.cell_errors:
+        lines += ["", "Errors raised by cells of the notebook:"]
+        lines += [f"  {e}" for e in result.cell_errors]
+    return "\n".join(lines) + "\n"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class ResultStore:
+    """The grades of one exercise in ``out`` (CSV), its journal, and optional feedback files.
+
+    Args:
+        out: the CSV path.
+        exercise: the exercise being graded; a journal holding another exercise is refused.
+        grade_ids: the test cells, in notebook order (the per-test columns).
+        feedback_dir: where to write one ``.txt`` per submission, or ``None``.
+    """
+
+    def __init__(
+        self,
+        out: str | os.PathLike[str],
+        exercise: str,
+        grade_ids: tuple[str, ...],
+        feedback_dir: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.out = Path(out)
+        self.journal = self.out.with_name(self.out.name + ".journal")
+        self.exercise = exercise
+        self.grade_ids = grade_ids
+        self.feedback_dir = Path(feedback_dir) if feedback_dir is not None else None
+        self.by_key: dict[str, GradeResult] = {}
+        self.rows: dict[str, GradeResult] = {}
+        self._load()
+
+    def _load(self) -> None:
+        if not self.journal.is_file():
+            return
+        with open(self.journal, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    entry = json.loads(line)
+                    result = GradeResult.from_json(entry["result"])
+                    key = str(entry["key"])
+                except (ValueError, KeyError, TypeError):
+                    continue  # a line cut short by an interrupted run
+                if result.exercise != self.exercise:
+                    raise ValueError(
+                        f"{self.out}: its journal holds grades of exercise {result.exercise!r}, "
+                        f"not {self.exercise!r}; use another --out"
+                    )
+                self.by_key[key] = result
+                self.rows[result.submission] = result
+
+    def lookup(self, key: str) -> GradeResult | None:
+        return self.by_key.get(key)
+
+    def record(self, key: str, result: GradeResult) -> None:
+        """Journal ``result``, then rewrite the CSV and its feedback file atomically."""
+        self.journal.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.journal, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"key": key, "result": result.to_json()}) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        self.by_key[key] = result
+        self.rows[result.submission] = result
+        self.write_csv()
+        self.write_feedback(result)
+
+    def reuse(self, result: GradeResult) -> None:
+        """Count a journalled result in this run (the CSV row and feedback are refreshed)."""
+        self.rows[result.submission] = result
+        self.write_feedback(result)
+
+    def write_feedback(self, result: GradeResult) -> None:
+        if self.feedback_dir is not None:
+            _atomic_write(
+                self.feedback_dir / feedback_name(result.submission), feedback_text(result)
+            )
+
+    def csv_text(self) -> str:
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(
+            ["submission", "exercise", "points", "max_points", "status", *self.grade_ids, "message"]
+        )
+        for submission in sorted(self.rows):
+            r = self.rows[submission]
+            per_test = {t.grade_id: format_points(t.points) for t in r.tests}
+            writer.writerow(
+                [
+                    r.submission,
+                    r.exercise,
+                    format_points(r.points),
+                    format_points(r.max_points),
+                    r.status,
+                    *(per_test.get(gid, "0") for gid in self.grade_ids),
+                    r.message,
+                ]
+            )
+        return buf.getvalue()
+
+    def write_csv(self) -> None:
+        _atomic_write(self.out, self.csv_text())
+
+
+def summary(results: list[GradeResult]) -> dict[str, Any]:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return counts
