@@ -1,0 +1,146 @@
+r"""Chapter 2 experiment: textbook formulas against the package's numerically stable ones.
+
+The formulas as printed in textbooks are exact in real arithmetic but not in floating point:
+
+* :math:`\sigma(x) = 1/(1 + e^{-x})` overflows in :math:`e^{-x}` for large negative :math:`x`;
+* :math:`\operatorname{softplus}(x) = \log(1 + e^{x})` overflows for large positive :math:`x`
+  (it returns inf above 88.7 in float32) and loses everything below about -16.6, where
+  :math:`1 + e^x` rounds to 1;
+* :math:`\tanh x = (e^x - e^{-x})/(e^x + e^{-x})` returns inf/inf = NaN once :math:`|x| > 88.7`;
+* the derivative :math:`\sigma(1 - \sigma)` cancels to 0 once :math:`\sigma` rounds to 1.
+
+:func:`compare` evaluates each naive formula and the package's function on the same inputs,
+recording the value, whether numpy warned, and the error against a float64 reference computed
+with stable formulas.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "NAIVE",
+    "compare",
+    "naive_sigmoid",
+    "naive_sigmoid_grad",
+    "naive_softplus",
+    "naive_tanh",
+    "reference",
+]
+
+
+def naive_sigmoid(x: np.ndarray) -> np.ndarray:
+    """The textbook ``1 / (1 + exp(-x))``, kept naive on purpose."""
+    return 1 / (1 + np.exp(-x))
+
+
+def naive_softplus(x: np.ndarray) -> np.ndarray:
+    """The textbook ``log(1 + exp(x))``, kept naive on purpose."""
+    return np.log(1 + np.exp(x))
+
+
+def naive_tanh(x: np.ndarray) -> np.ndarray:
+    """The textbook ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``, kept naive on purpose."""
+    return (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))
+
+
+def naive_sigmoid_grad(x: np.ndarray) -> np.ndarray:
+    """The textbook ``s * (1 - s)`` with ``s = 1 / (1 + exp(-x))``."""
+    s = naive_sigmoid(x)
+    return s * (1 - s)
+
+
+#: registry key -> naive formula of the same function
+NAIVE: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": naive_sigmoid,
+    "softplus": naive_softplus,
+    "tanh": naive_tanh,
+    "sigmoid_grad": naive_sigmoid_grad,
+}
+
+
+def _ref_sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+def reference(name: str, x: float) -> float:
+    """A float64 value of ``name`` at ``x`` from formulas that cannot overflow or cancel.
+
+    ``sigmoid``: the two-branch form; ``softplus``: :math:`\\max(x, 0) + \\log1p(e^{-|x|})`;
+    ``tanh``: ``math.tanh``; ``sigmoid_grad``: :math:`\\sigma(x)\\sigma(-x)`.
+    """
+    x = float(x)
+    if name == "sigmoid":
+        return _ref_sigmoid(x)
+    if name == "softplus":
+        return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    if name == "tanh":
+        return math.tanh(x)
+    if name == "sigmoid_grad":
+        return _ref_sigmoid(x) * _ref_sigmoid(-x)
+    raise ValueError(f"reference: name must be one of {sorted(NAIVE)}, got {name!r}")
+
+
+def _package(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    from actlab.activations.registry import get
+
+    if name == "sigmoid_grad":
+        return get("sigmoid").derivative
+    return get(name).forward
+
+
+def _call(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> tuple[float, list[str]]:
+    with warnings.catch_warnings(record=True) as caught, np.errstate(all="warn"):
+        warnings.simplefilter("always")
+        value = float(np.asarray(f(x)).reshape(-1)[0])
+    kinds = sorted({str(w.message).split(" encountered")[0] for w in caught})
+    return value, kinds
+
+
+def compare(
+    names: Sequence[str] = ("sigmoid", "softplus", "tanh", "sigmoid_grad"),
+    xs: Sequence[float] = (-1000.0, -100.0, -20.0, 20.0, 100.0, 1000.0),
+    *,
+    dtype: Any = np.float32,
+) -> list[dict[str, Any]]:
+    """Evaluate each naive formula and the package's function at each ``x`` in ``dtype``.
+
+    Returns:
+        One row per (name, x): ``function``, ``x``, ``naive``, ``naive_warnings`` (numpy's
+        floating-point warnings, e.g. ``["overflow"]``), ``package``, ``package_warnings``,
+        ``reference`` (float64) and the relative errors ``naive_rel_error`` and
+        ``package_rel_error`` (relative to the reference rounded to ``dtype``, so a correctly
+        rounded result has error 0, and 0 where the true value is tiny but not 0 has error 1;
+        NaN and inf count as ``inf``).
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"compare: dtype must be a floating dtype, got {dtype}")
+    rows = []
+    for name in names:
+        if name not in NAIVE:
+            raise ValueError(f"compare: names must be among {sorted(NAIVE)}, got {name!r}")
+        naive, package = NAIVE[name], _package(name)
+        for x in xs:
+            arr = np.array([x], dtype=dtype)
+            ref = reference(name, float(arr[0]))
+            ref_rounded = float(dtype.type(ref))
+            row: dict[str, Any] = {"function": name, "x": float(arr[0]), "reference": ref}
+            for label, f in (("naive", naive), ("package", package)):
+                value, kinds = _call(f, arr)
+                row[label] = value
+                row[f"{label}_warnings"] = kinds
+                if value == ref_rounded:
+                    err = 0.0
+                elif not math.isfinite(value) or ref_rounded == 0.0:
+                    err = math.inf
+                else:
+                    err = float(abs(value - ref_rounded) / abs(ref_rounded))
+                row[f"{label}_rel_error"] = err
+            rows.append(row)
+    return rows
