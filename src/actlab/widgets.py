@@ -17,6 +17,7 @@ image and nothing accumulates in the notebook.
 
 from __future__ import annotations
 
+import html
 import io
 import math
 from collections.abc import Mapping
@@ -33,6 +34,8 @@ __all__ = [
     "activation_curves",
     "activation_explorer",
     "explorable_activations",
+    "gradient_explorer",
+    "gradient_profile",
     "parameter_controls",
 ]
 
@@ -59,6 +62,7 @@ _SLIDER_RANGES: dict[str, tuple[float, float, float]] = {
 _SLIDER_RANGES_BY_KEY: dict[tuple[str, str], tuple[float, float, float]] = {
     ("softplus", "threshold"): (1.0, 30.0, 0.5),
     ("threshold", "threshold"): (-3.0, 3.0, 0.1),
+    ("threshold", "value"): (-5.0, 25.0, 0.5),
 }
 # String parameters with a fixed set of values.
 _CHOICES: dict[str, tuple[str, ...]] = {"approximate": ("none", "tanh")}
@@ -231,6 +235,91 @@ def activation_curves(name: str = "relu", *, x: Any = None, **params: Any) -> di
     return {"x": grid, "y": y, "dy": dy}
 
 
+#: Depths offered by the gradient explorer (number of weight layers).
+DEPTHS = (2, 20)
+
+
+def _check_depth(depth: object, func: str) -> int:
+    lo, hi = DEPTHS
+    if isinstance(depth, bool) or not isinstance(depth, int | np.integer) or not lo <= depth <= hi:
+        raise ValueError(f"{func}: depth must be an int from {lo} to {hi}, got {depth!r}")
+    return int(depth)
+
+
+def _check_init(init: object, func: str) -> str:
+    from actlab.networks import INITS
+
+    if init not in INITS:
+        raise ValueError(f"{func}: init must be one of {INITS}, got {init!r}")
+    return str(init)
+
+
+def gradient_profile(
+    activation: str = "relu",
+    depth: int = 10,
+    init: str = "xavier",
+    *,
+    width: int = 64,
+    seed: int = 0,
+) -> dict[str, Any]:
+    r"""The gradient norm per layer and the dead units of a freshly initialised MLP, as plain data.
+
+    The network is the one of :func:`actlab.experiments.gradients.gradient_norms`,
+    ``make_mlp([64, width, ..., width, 10], activation, init=init, seed=seed)`` with ``depth`` weight
+    layers, on the digits data. Its gradient norms come from that function (cross-entropy on a
+    seeded batch); its dead units from :func:`actlab.experiments.dead_units.dead_unit_fraction` on
+    the whole digits training split: a hidden unit counts when its pre-activation is
+    :math:`\le 0` for every example, which makes a ReLU unit dead (no gradient ever reaches it).
+
+    Args:
+        activation: registry key of the hidden activation. Default: ``"relu"``.
+        depth: number of weight layers, 2 to 20. Default: 10.
+        init: one of :data:`actlab.networks.INITS`. Default: ``"xavier"``.
+        width: hidden width. Default: 64.
+        seed: seed of the weights and the batch. Default: 0.
+
+    Returns:
+        ``{"layers", "grad_norms", "ratio", "dead_fraction", "dead_per_layer", "dead", "units",
+        "zero_gradient_below_zero"}``: the weight layers 1 to ``depth`` (input side first),
+        :math:`\|\partial L/\partial W_k\|` for each, the ratio first layer over last, the fraction
+        of hidden units that are :math:`\le 0` on every example, over all hidden units and per
+        hidden layer (``depth - 1`` of them), their count, the number of hidden units, and whether
+        the activation's derivative is 0 for every negative input (only then are those units dead:
+        a sigmoid unit that is negative everywhere still learns).
+
+    Examples::
+
+        >>> profile = gradient_profile("sigmoid", depth=10, init="xavier")
+        >>> profile["grad_norms"].shape, profile["dead_per_layer"].shape
+        ((10,), (9,))
+    """
+    from actlab.data import digits, to_tensors
+    from actlab.experiments.dead_units import dead_unit_fraction
+    from actlab.experiments.gradients import gradient_norms
+    from actlab.networks import make_mlp
+
+    _record(activation, "gradient_profile")
+    depth = _check_depth(depth, "gradient_profile")
+    init = _check_init(init, "gradient_profile")
+    norms = gradient_norms(activation, depth=depth, width=width, init=init, seed=seed)
+    # The same seeded weights as gradient_norms's network.
+    net = make_mlp([64, *[width] * (depth - 1), 10], activation, init=init, seed=seed)
+    X, _ = to_tensors(digits("train"))
+    dead = dead_unit_fraction(net, X)
+    record = _registry()[activation]
+    negative = -np.geomspace(10.0, 1e-3, 50)
+    return {
+        "layers": np.arange(1, depth + 1),
+        "grad_norms": np.asarray(norms, dtype=np.float64),
+        "ratio": float(norms[0] / norms[-1]),
+        "dead_fraction": float(dead["fraction"]),
+        "dead_per_layer": np.asarray(dead["per_layer"], dtype=np.float64),
+        "dead": int(dead["dead"]),
+        "units": int(dead["units"]),
+        "zero_gradient_below_zero": bool(np.all(record.derivative(negative) == 0.0)),
+    }
+
+
 # ----------------------------------------------------------------------------------------------
 # drawing
 # ----------------------------------------------------------------------------------------------
@@ -255,6 +344,41 @@ def _activation_png(
     fig, ax = subplots(1, width=5.5, height=3.4)
     plot_activation(name, ax, curves["x"], **params)
     ax.set_title(activation_label(name, **params))
+    return _png(fig)
+
+
+def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> bytes:
+    from actlab.plotting import COLORS, finish, subplots
+    from actlab.plotting.style import activation_color
+
+    name = _registry()[activation].name
+    fig, (left, right) = subplots(2, width=8.0, height=3.2)
+    color = activation_color(activation)
+    left.semilogy(profile["layers"], profile["grad_norms"], marker="o", color=color, label=name)
+    finish(
+        left,
+        title=f"{name}, {init} init: gradient norm per layer",
+        xlabel="layer (1 = input side)",
+        ylabel="||dL/dW||",
+    )
+    left.set_xticks(profile["layers"])
+    # At least two decades, so that a flat profile looks flat.
+    top = float(np.max(profile["grad_norms"]))
+    left.set_ylim(min(float(np.min(profile["grad_norms"])) / 2.0, top / 100.0), top * 2.0)
+    hidden = np.arange(1, len(profile["dead_per_layer"]) + 1)
+    right.bar(hidden, 100.0 * profile["dead_per_layer"], color=COLORS["grey"])
+    right.set_ylim(0, 100)
+    right.set_xticks(hidden)
+    finish(
+        right,
+        title=(
+            f"{'dead' if profile['zero_gradient_below_zero'] else 'negative'} units: "
+            f"{100.0 * profile['dead_fraction']:.1f} % in all"
+        ),
+        xlabel="hidden layer",
+        ylabel="% units <= 0 on every example",
+        legend=False,
+    )
     return _png(fig)
 
 
@@ -321,14 +445,20 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
     )
     info = widgets.HTMLMath()
     controls_box = widgets.VBox()
+    status = widgets.HTML()
     image = widgets.Image(format="png")
-    box = widgets.VBox([picker, info, controls_box, image])
+    box = widgets.VBox([picker, info, controls_box, status, image])
     box.add_class("actlab-activation-explorer")
 
     def redraw(_change: object = None) -> None:
         key = picker.value
         params = {c.description: c.value for c in controls_box.children}
-        curves = activation_curves(key, **params)
+        try:
+            curves = activation_curves(key, **params)
+        except (TypeError, ValueError) as exc:  # e.g. Hardtanh with min_val above max_val
+            status.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
+            return
+        status.value = ""
         image.value = _activation_png(key, curves, params)
 
     def select(_change: object = None) -> None:
@@ -341,4 +471,70 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
 
     picker.observe(select, names="value")
     select()
+    return box
+
+
+def gradient_explorer(
+    activation: str = "relu", depth: int = 10, init: str = "xavier"
+) -> ipywidgets.VBox:
+    """An explorer of gradient flow at initialisation: pick an activation, a depth and an init.
+
+    Every change recomputes :func:`gradient_profile` and redraws the gradient norm of each layer
+    (log scale) next to the dead-unit fraction of each hidden layer.
+
+    Args:
+        activation: the activation shown first. Default: ``"relu"``.
+        depth: the number of weight layers shown first, 2 to 20. Default: 10.
+        init: the initialisation shown first, one of :data:`actlab.networks.INITS`.
+            Default: ``"xavier"``.
+
+    Returns:
+        The explorer, an ``ipywidgets.VBox``; make it the last expression of a cell to show it.
+
+    Examples::
+
+        >>> explorer = gradient_explorer("sigmoid", depth=10)   # in a notebook cell
+    """
+    import ipywidgets as widgets
+
+    from actlab.networks import INITS
+
+    _record(activation, "gradient_explorer")
+    depth = _check_depth(depth, "gradient_explorer")
+    init = _check_init(init, "gradient_explorer")
+    style = {"description_width": "initial"}
+    picker = widgets.Dropdown(
+        options=list(explorable_activations()), value=activation, description="activation"
+    )
+    depth_slider = widgets.IntSlider(
+        value=depth,
+        min=DEPTHS[0],
+        max=DEPTHS[1],
+        description="depth (weight layers)",
+        continuous_update=False,
+        style=style,
+    )
+    init_picker = widgets.Dropdown(options=list(INITS), value=init, description="init")
+    summary = widgets.HTML()
+    image = widgets.Image(format="png")
+    box = widgets.VBox([widgets.HBox([picker, init_picker]), depth_slider, summary, image])
+    box.add_class("actlab-gradient-explorer")
+
+    def redraw(_change: object = None) -> None:
+        profile = gradient_profile(picker.value, depth_slider.value, init_picker.value)
+        units = (
+            "dead units (zero output and zero gradient on every example)"
+            if profile["zero_gradient_below_zero"]
+            else "units negative on every example (not dead: their gradient is not 0)"
+        )
+        summary.value = (
+            f"first layer / last layer gradient norm: <b>{profile['ratio']:.3g}</b> · "
+            f"{units}: <b>{profile['dead']}</b> of {profile['units']} "
+            f"({100.0 * profile['dead_fraction']:.1f} %)"
+        )
+        image.value = _gradient_png(picker.value, init_picker.value, profile)
+
+    for control in (picker, depth_slider, init_picker):
+        control.observe(redraw, names="value")
+    redraw()
     return box
