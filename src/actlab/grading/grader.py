@@ -47,8 +47,8 @@ from actlab.grading.plan import ExercisePlan
 from actlab.grading.probe import probe_cell_source
 from actlab.grading.sandbox import (
     SANDBOX_HOME,
+    JobCgroup,
     Limits,
-    PidsCgroup,
     SandboxUnavailable,
     bwrap_command,
     module_file,
@@ -146,13 +146,14 @@ class KernelRun:
     reached: set[int]  # cell indices whose "end" was reported
     cell_errors: dict[int, str]
     output: str
+    cell_outputs: dict[int, str] = field(default_factory=dict)
 
 
 # --- step 2: the cells to run -------------------------------------------------------------------
 
 
 def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str, Any]]:
-    """The code cells to execute for ``submission``, in order, as ``{index, source, grade_id, kind}``.
+    """The code cells to run for ``submission``, in order: ``{index, label, source, grade_id, kind}``.
 
     * a cell whose grade_id is a test cell of the source becomes that test's probe cell;
     * a cell whose grade_id is a locked non-solution cell of the source runs the source's text;
@@ -176,9 +177,11 @@ def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str
 
     entries: list[tuple[int | None, dict[str, Any]]] = []  # (source index, cell)
     seen: set[str] = set()
+    number = 0
     for cell in submission["cells"]:
         if cell.get("cell_type") != "code":
             continue
+        number += 1
         gid = grade_id(cell)
         if gid is not None and gid in by_id and gid not in seen:
             seen.add(gid)
@@ -190,9 +193,9 @@ def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str
                 entry = {"source": cell_source(cell), "grade_id": gid, "kind": "student"}
             entries.append((src_index, entry))
         else:
-            entries.append(
-                (None, {"source": cell_source(cell), "grade_id": None, "kind": "student"})
-            )
+            entry = {"source": cell_source(cell), "grade_id": None, "kind": "student"}
+            entry["label"] = f"code cell {number}"
+            entries.append((None, entry))
     for gid, (src_index, src_cell) in sorted(by_id.items(), key=lambda kv: kv[1][0]):
         if gid in seen or src_cell.get("cell_type") != "code":
             continue
@@ -205,8 +208,9 @@ def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str
                 pos = i + 1
         entries.insert(pos, (src_index, entry))
     cells = []
-    for number, (_, entry) in enumerate(entries):
-        cells.append({"index": number, **entry})
+    for index, (_, entry) in enumerate(entries):
+        label = entry.pop("label", None) or f"cell {entry['grade_id']!r}"
+        cells.append({"index": index, "label": label, **entry})
     return cells
 
 
@@ -313,6 +317,7 @@ def run_kernel(
 ) -> KernelRun:
     """Run ``cells`` in a sandboxed kernel with ``workdir`` as its home; see the module doc."""
     limits = settings.limits
+    labels = {c["index"]: c.get("label", f"cell {c['index']}") for c in cells}
     job = {
         "cells": cells,
         "cell_timeout": settings.cell_timeout,
@@ -332,19 +337,16 @@ def run_kernel(
     )
     (workdir / "out").mkdir()
     read_fd, write_fd = os.pipe()
-    cgroup: PidsCgroup | None = None
+    cgroup: JobCgroup | None = None
     if settings.sandbox:
         inside = SANDBOX_HOME
         argv = [sys.executable, "-I", "-B", "-m", "actlab.grading.kernel"]
         cmd = bwrap_command(
             workdir, argv, poison.files if poison else None, poison.empty if poison else None
         )
-        root = PidsCgroup.root()
-        if root is not None:
-            cgroup = PidsCgroup(root, limits.processes)
-            # The shell joins the cgroup before exec'ing bwrap, so every process of the
-            # submission is born inside it.
-            cmd = ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', cgroup.procs_file, *cmd]
+        if JobCgroup.available():
+            cgroup = JobCgroup(limits.processes, limits.cpus)
+            cmd = cgroup.wrap(cmd)
         cwd = None
     else:
         inside = str(workdir)
@@ -379,10 +381,12 @@ def run_kernel(
     cell_started = start
     reached: set[int] = set()
     errors: dict[int, str] = {}
+    outputs: dict[int, str] = {}
     done = False
     killed: str | None = None
     buffer = b""
-    last_disk_check = start
+    last_check = start
+    killed_status = "timeout"
     progress = os.fdopen(read_fd, "rb", buffering=0)
 
     def kill(reason: str) -> None:
@@ -408,13 +412,20 @@ def run_kernel(
                     and now - cell_started > settings.cell_timeout + settings.grace
                 ):
                     kill(
-                        f"cell {current} ran past its {settings.cell_timeout:g} s limit "
-                        "and did not stop when interrupted"
+                        f"{labels.get(current, 'a cell')} ran past its "
+                        f"{settings.cell_timeout:g} s limit and did not stop when interrupted"
                     )
-                elif now - last_disk_check > 0.5:
-                    last_disk_check = now
-                    if _dir_size(workdir, limits.disk_bytes) > limits.disk_bytes:
+                elif now - last_check > 0.2:
+                    last_check = now
+                    if cgroup is not None and cgroup.limit_hit():
+                        kill(
+                            f"the notebook tried to run more than {limits.processes} processes "
+                            "or threads at once"
+                        )
+                        killed_status = "crashed"
+                    elif _dir_size(workdir, limits.disk_bytes) > limits.disk_bytes:
                         kill(f"the work directory grew past {limits.disk_bytes // 2**20} MiB")
+                        killed_status = "crashed"
             if eof:
                 if proc.poll() is not None:
                     break
@@ -445,6 +456,8 @@ def run_kernel(
                     reached.add(index)
                     if event.get("error"):
                         errors[index] = str(event["error"])[:2000]
+                    if event.get("output"):
+                        outputs[index] = str(event["output"])[: limits.cell_output_chars + 100]
                     current = None
                 elif kind == "done":
                     done = True
@@ -459,16 +472,18 @@ def run_kernel(
         sink.join(timeout=5)
     output = sink.text()
     if killed is not None:
-        return KernelRun("timeout", killed, reached, errors, output)
+        return KernelRun(killed_status, killed, reached, errors, output, outputs)
     code = proc.returncode
     if done and code == 0:
-        return KernelRun("graded", "", reached, errors, output)
-    where = f"during cell {current}" if current is not None else "before the end"
-    if code < 0:
+        return KernelRun("graded", "", reached, errors, output, outputs)
+    where = f"during {labels.get(current, 'a cell')}" if current is not None else "before the end"
+    # bwrap reports a child killed by a signal as 128 + the signal number.
+    signum = -code if code < 0 else (code - 128 if settings.sandbox and code > 128 else 0)
+    if signum:
         try:
-            how = f"was killed by {signal.Signals(-code).name}"
+            how = f"was killed by {signal.Signals(signum).name}"
         except ValueError:
-            how = f"was killed by signal {-code}"
+            how = f"was killed by signal {signum}"
     else:
         how = f"exited with code {code}"
     if not done and code == 0:
@@ -476,7 +491,7 @@ def run_kernel(
     tail = output.strip().splitlines()[-1:] if output.strip() else []
     if tail and "bwrap" in tail[0]:
         how += f" ({tail[0]})"
-    return KernelRun("crashed", f"the kernel {how} {where}", reached, errors, output)
+    return KernelRun("crashed", f"the kernel {how} {where}", reached, errors, output, outputs)
 
 
 # --- step 4: judging ----------------------------------------------------------------------------
@@ -502,6 +517,11 @@ def load_outputs(path: Path) -> dict[str, np.ndarray]:
     except _BadOutput:
         raise
     except Exception as exc:  # noqa: BLE001 -- corrupt, truncated or forged files
+        if "allow_pickle" in str(exc):
+            raise _BadOutput(
+                "the probe's output holds Python objects, not plain numbers (objects are refused: "
+                "their == or conversion could lie)"
+            ) from None
         raise _BadOutput(f"the probe's output could not be read ({type(exc).__name__})") from None
 
 
@@ -658,11 +678,10 @@ class Grader:
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         cell_errors = [
-            f"cell {c['index']}" + (f" ({c['grade_id']})" if c["grade_id"] else "")
-            + f": {run.cell_errors[c['index']]}"
+            f"{c['label']}: {run.cell_errors[c['index']]}"
             for c in cells
             if c["index"] in run.cell_errors and c["kind"] != "probe"
-        ]  # fmt: skip
+        ]
         return GradeResult(
             submission=submission,
             exercise=self.plan.exercise,

@@ -17,11 +17,14 @@ mounted, the network namespace is empty, and further user namespaces are disable
 Limits:
 
 * processes: a pids cgroup (``pids.max``) made for the submission; the cgroup is also how every
-  process of the submission is found and killed. ``RLIMIT_NPROC`` is no substitute here: the kernel
+  process of the submission is found and killed, and a submission that runs into the limit (a fork
+  bomb) is stopped at once. ``RLIMIT_NPROC`` is no substitute here: the kernel
   does not enforce it for uid 0, which is what the sandboxed process maps to when the grader runs as
   root. Without a writable pids cgroup the grader falls back to ``RLIMIT_NPROC`` and says so;
 * memory (``RLIMIT_AS``), file size (``RLIMIT_FSIZE``), open files and core dumps: set as hard
   limits by the kernel process on itself before any student code runs;
+* CPU: a CPU cgroup caps the submission at one core where the controller is available, so that a
+  submission that spins many threads cannot starve the kernels graded beside it;
 * time: enforced by the grader from outside (per cell and per notebook); on expiry the whole sandbox
   is killed (``bwrap --die-with-parent`` and the pid namespace take every descendant with it);
 * output: the grader keeps only the first bytes of what the process writes, and kills a sandbox whose
@@ -38,14 +41,15 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
     "SANDBOX_HOME",
+    "JobCgroup",
     "Limits",
-    "PidsCgroup",
     "SandboxStatus",
     "SandboxUnavailable",
     "bwrap_command",
@@ -80,6 +84,7 @@ class Limits:
 
     memory_bytes: int = 3 * 2**30
     processes: int = 64
+    cpus: float | None = 1.0
     file_bytes: int = 64 * 2**20
     open_files: int = 256
     disk_bytes: int = 256 * 2**20
@@ -95,11 +100,11 @@ class SandboxStatus:
     process_limit: str  # "pids cgroup", "RLIMIT_NPROC" or "none"
 
 
-# --- process limit: a pids cgroup ------------------------------------------------------------
+# --- process and CPU limits: cgroups ---------------------------------------------------------
 
 
-def _cgroup_v1_root() -> Path | None:
-    root = Path("/sys/fs/cgroup/pids")
+def _cgroup_v1_root(controller: str) -> Path | None:
+    root = Path("/sys/fs/cgroup") / controller
     if (root / "cgroup.procs").exists() and os.access(root, os.W_OK):
         return root
     return None
@@ -125,27 +130,74 @@ def _cgroup_v2_root() -> Path | None:
     return parent if os.access(parent, os.W_OK) else None
 
 
-class PidsCgroup:
-    """A pids cgroup for one submission: caps its number of tasks and kills them all at the end."""
+class JobCgroup:
+    """The cgroups of one submission: a task limit (pids), and a CPU quota where available.
 
-    def __init__(self, root: Path, max_pids: int) -> None:
-        self.path = root / f"actlab-{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self.path.mkdir()
-        (self.path / "pids.max").write_text(f"{max_pids}\n")
+    The pids cgroup is also how every process of the submission is found and killed, and its
+    ``pids.events`` tells whether the submission ran into the task limit (a fork bomb).
+    """
 
-    @classmethod
-    def root(cls) -> Path | None:
-        return _cgroup_v1_root() or _cgroup_v2_root()
+    def __init__(self, max_pids: int, cpus: float | None = 1.0) -> None:
+        name = f"actlab-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self.dirs: list[Path] = []
+        pids_root = _cgroup_v1_root("pids")
+        if pids_root is not None:
+            self.pids_dir = self._make(pids_root / name)
+            (self.pids_dir / "pids.max").write_text(f"{max_pids}\n")
+            cpu_root = _cgroup_v1_root("cpu")
+            if cpus and cpu_root is not None:
+                try:
+                    cpu_dir = self._make(cpu_root / name)
+                    period = 100_000
+                    (cpu_dir / "cpu.cfs_period_us").write_text(f"{period}\n")
+                    (cpu_dir / "cpu.cfs_quota_us").write_text(f"{int(cpus * period)}\n")
+                except OSError:
+                    pass
+        else:
+            root = _cgroup_v2_root()
+            if root is None:
+                raise SandboxUnavailable("JobCgroup: no writable pids cgroup")
+            self.pids_dir = self._make(root / name)
+            (self.pids_dir / "pids.max").write_text(f"{max_pids}\n")
+            if cpus and (self.pids_dir / "cpu.max").exists():
+                (self.pids_dir / "cpu.max").write_text(f"{int(cpus * 100_000)} 100000\n")
+
+    def _make(self, path: Path) -> Path:
+        path.mkdir()
+        self.dirs.append(path)
+        return path
+
+    @staticmethod
+    def available() -> bool:
+        return _cgroup_v1_root("pids") is not None or _cgroup_v2_root() is not None
 
     @property
-    def procs_file(self) -> str:
-        return str(self.path / "cgroup.procs")
+    def procs_files(self) -> list[str]:
+        return [str(d / "cgroup.procs") for d in self.dirs]
+
+    def wrap(self, cmd: list[str]) -> list[str]:
+        """``cmd`` behind a shell that first moves itself into these cgroups, so that every
+        process of the submission is born inside them."""
+        files = self.procs_files
+        joins = " && ".join(f'echo $$ > "${i + 1}"' for i in range(len(files)))
+        return ["/bin/sh", "-c", f'{joins} && shift {len(files)} && exec "$@"', "sh", *files, *cmd]
 
     def pids(self) -> list[int]:
         try:
-            return [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            return [int(p) for p in (self.pids_dir / "cgroup.procs").read_text().split()]
         except (OSError, ValueError):
             return []
+
+    def limit_hit(self) -> bool:
+        """Whether a fork or clone has been refused for lack of tasks."""
+        try:
+            for line in (self.pids_dir / "pids.events").read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == "max" and int(value) > 0:
+                    return True
+        except (OSError, ValueError):
+            pass
+        return False
 
     def kill_all(self) -> None:
         for _ in range(200):
@@ -157,21 +209,20 @@ class PidsCgroup:
                     os.kill(pid, 9)
                 except ProcessLookupError:
                     pass
-            os.sched_yield()
+            time.sleep(0.005)
 
     def remove(self) -> None:
         self.kill_all()
-        for _ in range(100):
-            try:
-                self.path.rmdir()
-                return
-            except FileNotFoundError:
-                return
-            except OSError:
-                self.kill_all()
-                import time
-
-                time.sleep(0.01)
+        for path in reversed(self.dirs):
+            for _ in range(200):
+                try:
+                    path.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    self.kill_all()
+                    time.sleep(0.01)
 
 
 # --- poison modules ---------------------------------------------------------------------------
@@ -334,7 +385,7 @@ def bwrap_command(
 def sandbox_status() -> SandboxStatus:
     """Whether a sandbox can be made here, and which process limit it gets (cached)."""
     bwrap = _bwrap()
-    limit = "pids cgroup" if PidsCgroup.root() else ("RLIMIT_NPROC" if os.getuid() else "none")
+    limit = "pids cgroup" if JobCgroup.available() else ("RLIMIT_NPROC" if os.getuid() else "none")
     if bwrap is None:
         return SandboxStatus(
             False,
