@@ -7,7 +7,7 @@ pre-activation has the mean and variance of the previous layer's output, so a de
 layers keeps its activations at mean 0 and variance 1 without any normalisation layer.
 
 This module gives the map in closed form (Gaussian integrals written with :math:`\\Phi`) and
-iterates it; :func:`actlab.experiments.initialisation.propagate_statistics` measures the same thing
+iterates it; :func:`actlab.experiments.propagation.propagate_statistics` measures the same thing
 on a real random network.
 """
 

@@ -1,0 +1,168 @@
+"""A lean training loop for the many small fits of cross-validation, sweeps and the toy tasks.
+
+:func:`actlab.networks.train` evaluates the whole training set after every epoch and goes through a
+``DataLoader``; that is what a chapter wants when it plots a training curve. A k-fold comparison
+fits dozens of small models and only needs the final error, so this loop works on tensors directly
+(full batch, or mini-batches drawn with a seeded permutation) and evaluates nothing on the way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["error_rate", "fit", "train_until"]
+
+
+def fit(
+    model: Any,
+    X: Any,
+    y: Any,
+    *,
+    steps: int,
+    lr: float,
+    optimizer: str = "adam",
+    momentum: float = 0.0,
+    batch_size: int | None = None,
+    loss: str = "cross_entropy",
+    seed: int = 0,
+) -> list[float]:
+    """Train ``model`` in place for ``steps`` optimizer steps; return the loss of every step.
+
+    Args:
+        model: a torch module.
+        X: float tensor ``(N, ...)``.
+        y: int64 class labels ``(N,)`` for ``"cross_entropy"``, float targets for ``"mse"``.
+        steps: number of optimizer steps, >= 1.
+        lr: learning rate, > 0.
+        optimizer: ``"adam"`` or ``"sgd"``. Default: ``"adam"``.
+        momentum: SGD momentum. Default: 0.
+        batch_size: mini-batch size; ``None`` trains on the full batch. Default: None.
+        loss: ``"cross_entropy"`` or ``"mse"``. Default: ``"cross_entropy"``.
+        seed: seed of the mini-batch order. Default: 0.
+    """
+    import torch
+
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"fit: steps must be an int >= 1, got {steps!r}")
+    if not (isinstance(lr, (int, float)) and lr > 0):
+        raise ValueError(f"fit: lr must be a positive number, got {lr!r}")
+    opt = _optimizer(model, optimizer, lr, momentum, "fit")
+    loss_fn = _loss(loss, "fit")
+    n = int(X.shape[0])
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    gen = torch.Generator().manual_seed(int(seed))
+    order = torch.arange(n)
+    cursor = n
+    losses: list[float] = []
+    model.train()
+    for _ in range(int(steps)):
+        if batch_size is None or batch_size >= n:
+            xb, yb = X, y
+        else:
+            if cursor + batch_size > n:
+                order = torch.randperm(n, generator=gen)
+                cursor = 0
+            idx = order[cursor : cursor + batch_size]
+            cursor += batch_size
+            xb, yb = X[idx], y[idx]
+        opt.zero_grad()
+        value = loss_fn(model(xb), yb)
+        value.backward()
+        opt.step()
+        losses.append(float(value.detach()))
+    return losses
+
+
+def _optimizer(model: Any, name: str, lr: float, momentum: float, func: str) -> Any:
+    import torch
+
+    if name == "adam":
+        return torch.optim.Adam(model.parameters(), lr=lr)
+    if name == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    raise ValueError(f"{func}: optimizer must be 'adam' or 'sgd', got {name!r}")
+
+
+def _loss(name: str, func: str) -> Any:
+    import torch.nn.functional as F
+
+    if name == "cross_entropy":
+        return F.cross_entropy
+    if name == "mse":
+        return F.mse_loss
+    raise ValueError(f"{func}: loss must be 'cross_entropy' or 'mse', got {name!r}")
+
+
+def train_until(
+    model: Any,
+    X: Any,
+    y: Any,
+    *,
+    target_error: float,
+    max_epochs: int,
+    lr: float,
+    optimizer: str = "sgd",
+    momentum: float = 0.0,
+    batch_size: int = 64,
+    seed: int = 0,
+) -> list[float]:
+    """Train by epochs until the training error is at most ``target_error`` or ``max_epochs`` pass.
+
+    One optimizer lives through the whole run (momentum carries over between epochs); every epoch
+    visits every example once in a seeded random order (the last batch may be smaller).
+
+    Args:
+        model: a torch classifier.
+        X: float tensor ``(N, features)``.
+        y: int64 labels ``(N,)``.
+        target_error: stop once the training error is at most this.
+        max_epochs: maximum number of epochs, >= 1.
+        lr: learning rate.
+        optimizer: ``"sgd"`` or ``"adam"``. Default: ``"sgd"``.
+        momentum: SGD momentum. Default: 0.
+        batch_size: mini-batch size. Default: 64.
+        seed: seed of the batch order. Default: 0.
+
+    Returns:
+        The training error before training and after every epoch run (length <= max_epochs + 1).
+    """
+    import torch
+    import torch.nn.functional as F
+
+    if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
+        raise ValueError(f"train_until: max_epochs must be an int >= 1, got {max_epochs!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"train_until: batch_size must be a positive int, got {batch_size!r}")
+    opt = _optimizer(model, optimizer, lr, momentum, "train_until")
+    gen = torch.Generator().manual_seed(int(seed))
+    n = int(X.shape[0])
+    errors = [error_rate(model, X, y)]
+    for _ in range(max_epochs):
+        if errors[-1] <= target_error:
+            break
+        model.train()
+        order = torch.randperm(n, generator=gen)
+        for start in range(0, n, batch_size):
+            idx = order[start : start + batch_size]
+            opt.zero_grad()
+            F.cross_entropy(model(X[idx]), y[idx]).backward()
+            opt.step()
+        errors.append(error_rate(model, X, y))
+    return errors
+
+
+def error_rate(model: Any, X: Any, y: Any) -> float:
+    """Fraction of rows of ``X`` whose argmax class differs from ``y`` (eval mode, no gradients)."""
+    import torch
+
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        wrong = (model(X).argmax(dim=1) != y).float().mean()
+    model.train(was_training)
+    return float(wrong)

@@ -1,0 +1,115 @@
+"""Activations with a learnable parameter: where PReLU's slope and Swish's beta go during training.
+
+PReLU (He et al. 2015) learns the negative slope :math:`a` (initialised to 0.25); Swish
+(Ramachandran et al. 2017) learns the :math:`\\beta` in :math:`x\\,\\sigma(\\beta x)` (initialised
+to 1). Both are trained here with the rest of a digits MLP, and their values are recorded after
+every epoch. As the PyTorch docs advise, PReLU's slope gets no weight decay (none is used here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["activation_parameters", "train_learnable"]
+
+
+def activation_parameters(model: Any) -> list[Any]:
+    """The trainable parameters of the activation modules of ``model``, layer by layer.
+
+    Every parameter that does not belong to an ``nn.Linear`` (nor a normalisation layer) is an
+    activation parameter in a :func:`actlab.networks.make_mlp` net: PReLU's ``weight``, Swish's
+    ``beta``.
+
+    Args:
+        model: a torch ``nn.Module``.
+
+    Returns:
+        A list of ``nn.Parameter``, in module order.
+    """
+    from torch import nn
+
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"activation_parameters: model must be an nn.Module, got {type(model).__name__}"
+        )
+    params = []
+    for module in model.modules():
+        if isinstance(module, (nn.Linear, nn.Sequential)) or module is model:
+            continue
+        params.extend(p for p in module.parameters(recurse=False) if p.requires_grad)
+    return params
+
+
+def train_learnable(
+    activation: str = "prelu",
+    *,
+    hidden: Sequence[int] = (64, 64),
+    epochs: int = 10,
+    lr: float = 1e-3,
+    optimizer: str = "adam",
+    batch_size: int = 64,
+    seed: int = 0,
+    activation_params: dict[str, Any] | None = None,
+) -> dict[str, object]:
+    """Train a digits MLP whose activation has a learnable parameter, recording it every epoch.
+
+    Args:
+        activation: a registry key with a learnable parameter (``"prelu"``, ``"swish"``).
+            Default: ``"prelu"``.
+        hidden: hidden widths. Default: (64, 64).
+        epochs: training epochs. Default: 10.
+        lr: learning rate. Default: 1e-3.
+        optimizer: ``"adam"`` or ``"sgd"``. Default: ``"adam"``.
+        batch_size: mini-batch size. Default: 64.
+        seed: seed of the weights and the batch order. Default: 0.
+        activation_params: keyword arguments of the activation module.
+
+    Returns:
+        ``{"activation", "epoch": 0..epochs, "values": array (epochs + 1, layers)`` of the parameter
+        of each hidden layer (its mean, if a layer has one per channel)``, "train_error",
+        "test_error"}``.
+    """
+    from actlab.data import digits
+    from actlab.networks import evaluate, make_mlp, train
+
+    train_set, test_set = digits("train"), digits("test")
+    sizes = [train_set.num_features, *hidden, train_set.num_classes]
+    init = "lecun" if activation == "selu" else "he"
+    net = make_mlp(sizes, activation, init=init, seed=seed, activation_params=activation_params)
+    params = activation_parameters(net)
+    if not params:
+        raise ValueError(
+            f"train_learnable: activation {activation!r} has no learnable parameter "
+            "(use e.g. 'prelu' or 'swish')"
+        )
+
+    def snapshot() -> list[float]:
+        return [float(p.detach().mean()) for p in params]
+
+    values = [snapshot()]
+    per_epoch = max(1, -(-len(train_set) // batch_size))
+
+    def record(_model: Any, updates: int) -> None:
+        if updates % per_epoch == 0:
+            values.append(snapshot())
+
+    history = train(
+        net,
+        train_set,
+        epochs=epochs,
+        lr=lr,
+        optimizer=optimizer,
+        batch_size=batch_size,
+        seed=seed,
+        callback=record,
+    )
+    return {
+        "activation": activation,
+        "epoch": np.arange(len(values)),
+        "values": np.array(values),
+        "train_error": history[-1]["train_error"],
+        "test_error": evaluate(net, test_set)["error"],
+    }

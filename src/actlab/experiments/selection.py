@@ -1,0 +1,149 @@
+"""The criteria for choosing a hidden-layer activation, as one table generated from the registry.
+
+Every row comes from an :class:`actlab.activations.registry.Activation` record: output range,
+smoothness class, which side saturates, whether the output is zero-centred, whether it is monotonic
+and how many parameters it learns. The cost column is the kind of arithmetic the forward pass needs
+(read off the formula): a compare-and-select is cheaper than an ``exp``, which is cheaper than a
+chain of transcendental functions. The measured time per activation, which varies from machine to
+machine, is :func:`actlab.experiments.timing.activation_cost`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+__all__ = ["COST_OPS", "attained_ends", "criteria_table", "format_range"]
+
+#: The expensive operations in each forward pass (``"compare"``: only compares, selects and
+#: multiplications). A registry key missing here shows as ``"?"`` in the table.
+COST_OPS: dict[str, str] = {
+    "threshold": "compare",
+    "relu": "compare",
+    "rrelu": "compare",
+    "hardtanh": "compare",
+    "relu6": "compare",
+    "hardsigmoid": "compare",
+    "hardswish": "compare",
+    "hardshrink": "compare",
+    "softshrink": "compare",
+    "leaky_relu": "compare",
+    "prelu": "compare",
+    "softsign": "divide",
+    "sigmoid": "exp",
+    "tanh": "exp",
+    "silu": "exp",
+    "swish": "exp",
+    "elu": "exp",
+    "celu": "exp",
+    "selu": "exp",
+    "tanhshrink": "exp",
+    "gelu": "erf",
+    "softplus": "exp, log",
+    "logsigmoid": "exp, log",
+    "mish": "exp, log, tanh",
+}
+
+
+def format_range(
+    lo_hi: tuple[float, float] | None, closed: tuple[bool, bool] = (True, True), digits: int = 3
+) -> str:
+    """A range as interval notation: ``"[0, inf)"``, ``"(0, 1)"``, ``"[-0.278, inf)"``.
+
+    Args:
+        lo_hi: ``(lo, hi)``, or ``None`` (shown as ``"-"``).
+        closed: whether each finite end is attained (a bracket) or only approached (a
+            parenthesis). Infinite ends are always open. Default: both closed.
+        digits: significant digits. Default: 3.
+
+    Examples::
+
+        >>> format_range((0.0, math.inf))
+        '[0, inf)'
+        >>> format_range((0.0, 1.0), closed=(False, False))
+        '(0, 1)'
+    """
+    if lo_hi is None:
+        return "-"
+    lo, hi = lo_hi
+    left = "(-inf" if math.isinf(lo) else ("[" if closed[0] else "(") + f"{lo:.{digits}g}"
+    right = "inf)" if math.isinf(hi) else f"{hi:.{digits}g}" + ("]" if closed[1] else ")")
+    return f"{left}, {right}"
+
+
+def attained_ends(key: str) -> tuple[bool, bool]:
+    """Whether an activation reaches each finite end of its registry range at a finite input.
+
+    The registry stores the closure of the image, ``[0, 1]`` for sigmoid as for hardsigmoid; the
+    difference is that sigmoid only approaches 0 and 1. An end counts as attained when the forward
+    hits it exactly on a grid over [-8, 8] (plus the kinks): a hard saturation (ReLU's 0,
+    Hardtanh's ±1) does, an asymptote does not (tanh(8) = 1 - 2.3e-7). A non-monotonic unit's
+    minimum (SiLU, GELU, Mish) lies between grid points, so for those the grid minimum within
+    1e-6 of the stored minimum also counts.
+
+    Examples::
+
+        >>> attained_ends("relu"), attained_ends("sigmoid")
+        ((True, False), (False, False))
+    """
+    import numpy as np
+
+    from actlab.activations.registry import get
+
+    record = get(key)
+    if record.range is None:
+        return (False, False)
+    x = np.union1d(np.linspace(-8.0, 8.0, 16001), np.asarray(record.kinks, dtype=np.float64))
+    y = np.asarray(record.forward(x, **record.defaults), dtype=np.float64)
+    lo, hi = record.range
+    lo_hit = math.isfinite(lo) and (
+        bool(np.any(y == lo)) or (record.monotonic is False and abs(float(y.min()) - lo) <= 1e-6)
+    )
+    hi_hit = math.isfinite(hi) and bool(np.any(y == hi))
+    return bool(lo_hit), bool(hi_hit)
+
+
+def criteria_table(keys: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """One row per elementwise activation with the selection criteria, in registry order.
+
+    Args:
+        keys: registry keys to include; default: every elementwise activation.
+
+    Returns:
+        A list of dicts with ``name``, ``key``, ``range`` (a string such as ``"[0, inf)"``),
+        ``smoothness``, ``saturates``, ``zero_centred``, ``monotonic``, ``parameters`` and ``cost``
+        (the operations of :data:`COST_OPS`).
+
+    Examples::
+
+        >>> row = criteria_table(["tanh"])[0]
+        >>> row["range"], row["zero_centred"], row["cost"]
+        ('(-1, 1)', True, 'exp')
+    """
+    from actlab.activations.registry import get, records
+
+    if keys is None:
+        chosen = list(records("elementwise"))
+    else:
+        chosen = [get(k) for k in keys]
+        for r in chosen:
+            if r.kind != "elementwise":
+                raise ValueError(
+                    f"criteria_table: {r.key!r} is {r.kind}, expected an elementwise activation"
+                )
+    rows = []
+    for r in chosen:
+        rows.append(
+            {
+                "name": r.name,
+                "key": r.key,
+                "range": format_range(r.range, attained_ends(r.key)),
+                "smoothness": r.smoothness,
+                "saturates": r.saturates,
+                "zero_centred": r.zero_centred,
+                "monotonic": r.monotonic,
+                "parameters": r.num_parameters,
+                "cost": COST_OPS.get(r.key, "?"),
+            }
+        )
+    return rows

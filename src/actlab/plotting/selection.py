@@ -1,0 +1,277 @@
+"""Figures for chapter 3 (selection and optimisation), drawn from the experiments' plain data.
+
+Each function takes the return value of one experiment in :mod:`actlab.experiments`, an optional
+``ax`` (or sequence of axes) and returns the axes it drew on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
+
+__all__ = [
+    "plot_cost",
+    "plot_cv",
+    "plot_dead_units",
+    "plot_init_comparison",
+    "plot_layer_statistics",
+    "plot_output_gradients",
+    "plot_parameter_trajectories",
+    "plot_regression_outputs",
+    "plot_slope_sweep",
+]
+
+
+def _label(key: str) -> str:
+    if key in ("identity", "linear"):
+        return key
+    from actlab.activations.registry import get
+
+    try:
+        return get(key).name
+    except (KeyError, LookupError, ValueError):
+        return key
+
+
+def _need(data: Any, keys: Sequence[str], func: str) -> None:
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise KeyError(
+            f"{func}: the data lack {missing}; pass the return value of the matching experiment"
+        )
+
+
+def plot_output_gradients(curves: dict[str, np.ndarray], ax: Any = None) -> Any:
+    """|dLoss/dz| of a sigmoid output for label 1: squared error against cross-entropy (log scale).
+
+    Args:
+        curves: :func:`actlab.experiments.output_layers.output_gradient_curves`.
+        ax: an Axes, or None for a new figure.
+    """
+    _need(curves, ("z", "grad_mse", "grad_bce"), "plot_output_gradients")
+    (ax,) = _as_axes(ax, 1)
+    ax.semilogy(
+        curves["z"], np.abs(curves["grad_bce"]), color=COLORS["blue"], label="sigmoid + BCE"
+    )
+    ax.semilogy(
+        curves["z"], np.abs(curves["grad_mse"]), color=COLORS["orange"], label="sigmoid + MSE"
+    )
+    ax.axvspan(curves["z"][0], 0, color=COLORS["grey"], alpha=0.12, label="wrong side (p < 0.5)")
+    return finish(ax, title="Gradient at the output, label 1", xlabel="logit z", ylabel="|dL/dz|")
+
+
+def plot_regression_outputs(result: dict[str, Any], ax: Any = None) -> Any:
+    """Targets and the predictions of the identity-output and sigmoid-output regressors.
+
+    Args:
+        result: :func:`actlab.experiments.output_layers.regression_output_comparison`.
+        ax: an Axes, or None.
+    """
+    _need(result, ("x", "y", "rows"), "plot_regression_outputs")
+    (ax,) = _as_axes(ax, 1)
+    ax.plot(result["x"], result["y"], ".", color=COLORS["grey"], markersize=3, label="target")
+    colors = {"identity": COLORS["blue"], "sigmoid": COLORS["orange"]}
+    for row in result["rows"]:
+        ax.plot(
+            result["x"],
+            row["pred"],
+            color=colors.get(row["output"], COLORS["black"]),
+            label=f"{row['output']} output",
+        )
+    return finish(ax, title="Regression: output activation", xlabel="x", ylabel="y")
+
+
+def plot_dead_units(rows: Sequence[dict[str, Any]], ax: Any = None) -> Any:
+    """Dead-unit fraction and test error against learning rate, one line per activation.
+
+    Args:
+        rows: :func:`actlab.experiments.dead_units.dying_relu_sweep` (several seeds are averaged;
+            each seed is also shown as a dot).
+        ax: two Axes, or None.
+    """
+    if not rows:
+        raise ValueError("plot_dead_units: rows must not be empty")
+    axes = _as_axes(ax, 2)
+    activations = list(dict.fromkeys(r["activation"] for r in rows))
+    for i, act in enumerate(activations):
+        mine = [r for r in rows if r["activation"] == act]
+        lrs = sorted({r["lr"] for r in mine})
+        color = activation_color(act, i)
+        for panel, key in zip(axes, ("dead_fraction", "test_error"), strict=True):
+            means = [np.mean([r[key] for r in mine if r["lr"] == lr]) for lr in lrs]
+            panel.plot(lrs, means, "-o", color=color, label=_label(act), markersize=4)
+            panel.plot([r["lr"] for r in mine], [r[key] for r in mine], ".", color=color, alpha=0.4)
+    for panel in axes:
+        panel.set_xscale("log")
+    finish(
+        axes[0],
+        title="Units negative on every example",
+        xlabel="learning rate (Adam)",
+        ylabel="fraction of hidden units",
+    )
+    finish(
+        axes[1],
+        title="Test error after training",
+        xlabel="learning rate (Adam)",
+        ylabel="error rate",
+    )
+    return axes
+
+
+def plot_parameter_trajectories(results: Sequence[dict[str, Any]], ax: Any = None) -> Any:
+    """The learnable activation parameter of every hidden layer against epoch, one panel per run.
+
+    Args:
+        results: a list of :func:`actlab.experiments.learnable.train_learnable` results.
+        ax: one Axes per result, or None.
+    """
+    axes = _as_axes(ax, len(results))
+    names = {"prelu": "slope a", "swish": "beta"}
+    for panel, res in zip(axes, results, strict=True):
+        _need(res, ("epoch", "values", "activation"), "plot_parameter_trajectories")
+        values = np.asarray(res["values"])
+        for layer in range(values.shape[1]):
+            panel.plot(
+                res["epoch"], values[:, layer], "-o", markersize=3, label=f"layer {layer + 1}"
+            )
+        finish(
+            panel,
+            title=f"{_label(res['activation'])}: learnt {names.get(res['activation'], 'parameter')}",
+            xlabel="epoch",
+            ylabel=names.get(res["activation"], "value"),
+        )
+    return axes
+
+
+def plot_layer_statistics(
+    results: Sequence[dict[str, Any]], ax: Any = None, *, label: str = "activation"
+) -> Any:
+    """Mean and variance of every layer's activations through depth, one line per result.
+
+    Args:
+        results: :func:`actlab.experiments.propagation.propagate_statistics` results.
+        ax: two Axes (mean, variance), or None.
+        label: the result field used in the legend (``"activation"`` or ``"dropout"``).
+    """
+    axes = _as_axes(ax, 2)
+    for i, res in enumerate(results):
+        _need(res, ("layer", "mean", "var", label), "plot_layer_statistics")
+        name = str(res[label])
+        color = activation_color(name, i) if label == "activation" else None
+        text = _label(name) if label == "activation" else f"dropout: {name}"
+        axes[0].plot(res["layer"], res["mean"], color=color, label=text)
+        axes[1].semilogy(res["layer"], res["var"], color=color, label=text)
+    axes[1].axhline(1.0, color=COLORS["grey"], linestyle=":", linewidth=1)
+    axes[0].axhline(0.0, color=COLORS["grey"], linestyle=":", linewidth=1)
+    finish(axes[0], title="Mean of each layer's output", xlabel="layer", ylabel="mean")
+    finish(
+        axes[1], title="Variance of each layer's output", xlabel="layer", ylabel="variance (log)"
+    )
+    return axes
+
+
+def plot_init_comparison(rows: Sequence[dict[str, Any]], ax: Any = None) -> Any:
+    """Per-layer activation spread at initialisation and the training error, per initialisation.
+
+    Args:
+        rows: :func:`actlab.experiments.initialisation.init_comparison`.
+        ax: two Axes, or None.
+    """
+    axes = _as_axes(ax, 2)
+    for i, row in enumerate(rows):
+        _need(row, ("init", "layer_std", "epoch", "train_error"), "plot_init_comparison")
+        color = [COLORS["orange"], COLORS["blue"], COLORS["green"], COLORS["red"]][i % 4]
+        axes[0].semilogy(
+            np.arange(1, len(row["layer_std"]) + 1),
+            row["layer_std"],
+            color=color,
+            label=row["init"],
+        )
+        axes[1].plot(
+            row["epoch"], row["train_error"], "-o", markersize=3, color=color, label=row["init"]
+        )
+    finish(axes[0], title="Std of each layer at initialisation", xlabel="layer", ylabel="std (log)")
+    finish(axes[1], title="Training error", xlabel="epoch", ylabel="error rate")
+    axes[1].set_ylim(0, 1)
+    return axes
+
+
+def plot_slope_sweep(result: dict[str, Any], ax: Any = None) -> Any:
+    """Validation error against LeakyReLU's negative slope: mean ± std, and every seed as a dot.
+
+    Args:
+        result: :func:`actlab.experiments.tuning.slope_sweep`.
+        ax: an Axes, or None.
+    """
+    _need(result, ("rows", "summary"), "plot_slope_sweep")
+    (ax,) = _as_axes(ax, 1)
+    s = result["summary"]
+    x = [r["negative_slope"] for r in s]
+    ax.errorbar(
+        x,
+        [r["mean"] for r in s],
+        yerr=[r["std"] for r in s],
+        fmt="-o",
+        markersize=4,
+        color=COLORS["blue"],
+        capsize=3,
+        label="mean ± std over seeds",
+    )
+    ax.plot(
+        [r["negative_slope"] for r in result["rows"]],
+        [r["val_error"] for r in result["rows"]],
+        ".",
+        color=COLORS["grey"],
+        label="one seed",
+    )
+    return finish(
+        ax, title="LeakyReLU slope sweep", xlabel="negative_slope", ylabel="validation error"
+    )
+
+
+def plot_cv(results: dict[str, dict[str, Any]], ax: Any = None) -> Any:
+    """Cross-validated error per activation: every (seed, fold) as a dot, mean ± std as a bar.
+
+    Args:
+        results: ``{data set name: cross_validate_activations(...)}``; one panel per data set.
+        ax: one Axes per data set, or None.
+    """
+    axes = _as_axes(ax, len(results))
+    for panel, (title, res) in zip(axes, results.items(), strict=True):
+        _need(res, ("rows", "summary"), "plot_cv")
+        order = [s["activation"] for s in res["summary"]]
+        for i, s in enumerate(res["summary"]):
+            errs = [r["val_error"] for r in res["rows"] if r["activation"] == s["activation"]]
+            color = activation_color(s["activation"], i)
+            jitter = np.linspace(-0.12, 0.12, len(errs))
+            panel.plot(i + jitter, errs, ".", color=color, alpha=0.6)
+            panel.errorbar(i + 0.3, s["mean"], yerr=s["std"], fmt="o", color=color, capsize=3)
+        panel.set_xticks(range(len(order)), [_label(a) for a in order])
+        finish(panel, title=title, xlabel=None, ylabel="validation error", legend=False)
+    return axes
+
+
+def plot_cost(
+    rows: Sequence[dict[str, Any]], ax: Any = None, *, key: str = "forward_backward_ratio"
+) -> Any:
+    """Measured time per call relative to ReLU, one horizontal bar per activation (log scale).
+
+    Args:
+        rows: :func:`actlab.experiments.timing.activation_cost`.
+        ax: an Axes, or None.
+        key: ``"forward_ratio"`` or ``"forward_backward_ratio"``. Default: forward + backward.
+    """
+    if not rows:
+        raise ValueError("plot_cost: rows must not be empty")
+    (ax,) = _as_axes(ax, 1)
+    ordered = sorted(rows, key=lambda r: r[key])
+    ax.barh([r["name"] for r in ordered], [r[key] for r in ordered], color=COLORS["blue"])
+    ax.set_xscale("log")
+    ax.axvline(1.0, color=COLORS["grey"], linestyle=":", linewidth=1)
+    ax.tick_params(axis="y", labelsize=7)
+    what = "forward + backward" if key == "forward_backward_ratio" else "forward"
+    return finish(ax, title=f"Time relative to ReLU ({what})", xlabel="ratio (log)", legend=False)
