@@ -1,0 +1,42 @@
+"""GRU/LSTM cells written out with sigmoid and tanh, and the gated memory."""
+
+import numpy as np
+import pytest
+
+from actlab.experiments import gates
+
+
+def test_numpy_cells_match_torch():
+    r = gates.cells_match_torch(seed=3)
+    assert r["gru_max_abs_difference"] < 1e-12
+    assert r["lstm_max_abs_difference"] < 1e-12
+
+
+def test_cell_shape_errors():
+    x, h = np.zeros((2, 3)), np.zeros((2, 4))
+    with pytest.raises(ValueError, match=r"gru_cell: expected w_ih \(3H, D\)"):
+        gates.gru_cell(x, h, np.zeros((8, 3)), np.zeros((12, 4)), np.zeros(12), np.zeros(12))
+    with pytest.raises(ValueError, match=r"lstm_cell: expected w_ih \(4H, D\)"):
+        gates.lstm_cell(x, h, h, np.zeros((12, 3)), np.zeros((16, 4)), np.zeros(16), np.zeros(16))
+
+
+def test_gated_memory_variants():
+    r = gates.gated_memory(seed=1)
+    gru = r["sigmoid gate, tanh candidate"]
+    assert 0 < gru["gate_min"] < 0.05 and 0.95 < gru["gate_max"] < 1
+    assert gru["max_abs_state"] < 1  # convex mixing of values in (-1, 1)
+    # the state holds between writes: it changes little where the write flag is 0
+    closed = r["write"][1:] == 0
+    drift = np.abs(np.diff(gru["state"]))[closed]
+    jumps = np.abs(np.diff(gru["state"]))[~closed]
+    assert drift.mean() < 0.2 * jumps.mean()
+    # ReLU gates are not in (0, 1): the state is no longer a convex mixture and grows
+    assert r["ReLU gate, tanh candidate"]["gate_max"] > 1
+    assert r["ReLU gate, tanh candidate"]["max_abs_state"] > 5
+    # without tanh the candidate, and so the state, is unbounded
+    assert r["sigmoid gate, identity candidate"]["max_abs_state"] > 1
+
+
+def test_gated_memory_errors():
+    with pytest.raises(ValueError, match=r"gated_memory: steps must be an int >= 2, got 1"):
+        gates.gated_memory(steps=1)
