@@ -191,16 +191,18 @@ attack(
         insert=[
             (
                 SQUARE_CELL,
-                "import os\n"
-                "for _path in ['@@GRADES@@', '@@GRADES@@.journal', '@@OTHER@@',\n"
-                "              '@@FEEDBACK@@/forged.txt', '@@CANARY@@']:\n"
-                "    try:\n"
-                "        os.makedirs(os.path.dirname(_path), exist_ok=True)\n"
-                "        with open(_path, 'w') as _fh:\n"
-                "            _fh.write('submission,points\\nforged.ipynb,100\\n')\n"
-                "        print('wrote', _path)\n"
-                "    except OSError as exc:\n"
-                "        print('could not write', _path, type(exc).__name__)",
+                (
+                    "import os\n"
+                    "for _path in ['@@GRADES@@', '@@GRADES@@.journal', '@@OTHER@@',\n"
+                    "              '@@FEEDBACK@@/forged.txt', '@@CANARY@@']:\n"
+                    "    try:\n"
+                    "        os.makedirs(os.path.dirname(_path), exist_ok=True)\n"
+                    "        with open(_path, 'w') as _fh:\n"
+                    "            _fh.write('submission,points\\nforged.ipynb,100\\n')\n"
+                    "        print('wrote', _path)\n"
+                    "    except OSError as exc:\n"
+                    "        print('could not write', _path, type(exc).__name__)"
+                ),
             )
         ]
     ),
@@ -295,9 +297,7 @@ attack(
     _with(
         cells={
             RELU_CELL: (
-                "_hoard = []\n"
-                "while True:\n"
-                "    _hoard.append(np.zeros(2**27))\n" + GOOD_RELU
+                "_hoard = []\nwhile True:\n    _hoard.append(np.zeros(2**27))\n" + GOOD_RELU
             )
         }
     ),

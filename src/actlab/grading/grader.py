@@ -470,6 +470,8 @@ def run_kernel(
         if cgroup is not None:
             cgroup.remove()
         sink.join(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
     output = sink.text()
     if killed is not None:
         return KernelRun(killed_status, killed, reached, errors, output, outputs)
