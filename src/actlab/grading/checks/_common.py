@@ -38,8 +38,10 @@ __all__ = [
     "elementwise_input",
     "fmt_x",
     "get_output",
+    "message_leaks",
     "numerical_vjp",
     "rel_error",
+    "run_and_judge",
     "student_callable",
     "unpack",
 ]
@@ -156,7 +158,8 @@ def elementwise_input(case: Mapping[str, Any], default: Iterable[float]) -> np.n
 
     Case keywords: ``x`` (explicit values; default ``default``), or ``seed`` with ``n`` and ``scale``
     (``n`` draws of ``scale * N(0, 1)``); ``dtype`` (``"float64"``, ``"float32"`` or ``"float16"``;
-    default ``"float64"``); ``shape`` (a reshape of the values).
+    default ``"float64"``); ``special`` (true: append inf, -inf and NaN, which JSON literals cannot
+    spell); ``shape`` (a reshape of the values).
     """
     dtype_name = case.get("dtype", "float64")
     if dtype_name not in _DTYPES:
@@ -168,6 +171,8 @@ def elementwise_input(case: Mapping[str, Any], default: Iterable[float]) -> np.n
         values = float(case.get("scale", 1.0)) * rng.standard_normal(int(case.get("n", 64)))
     else:
         values = np.asarray(case.get("x", list(default)), dtype=np.float64)
+    if case.get("special", False):
+        values = np.concatenate([values, [np.inf, -np.inf, np.nan]])
     x = values.astype(_DTYPES[dtype_name])
     if "shape" in case:
         x = x.reshape(tuple(case["shape"]))
@@ -362,7 +367,7 @@ def numerical_vjp(
     return grad
 
 
-ELEMENTWISE_CASE_KEYS = frozenset({"x", "dtype", "shape", "seed", "n", "scale"})
+ELEMENTWISE_CASE_KEYS = frozenset({"x", "dtype", "shape", "seed", "n", "scale", "special"})
 
 
 def elementwise_check(
@@ -419,3 +424,47 @@ def elementwise_check(
         )
 
     return Check(name, probe, judge, (name,), ELEMENTWISE_CASE_KEYS)
+
+
+def run_and_judge(name: str, *objects: Any, **case: Any) -> Verdict:
+    """Probe and judge check ``name`` the way the batch grader does, in one process.
+
+    The probe's outputs go through an ``np.savez`` / ``np.load(allow_pickle=False)`` round trip and
+    the case through JSON, as they do between the kernel and the grader; a :class:`ProbeError`
+    becomes a failed verdict with its message. Tests of the checks use this.
+    """
+    import io
+    import json
+
+    from actlab.grading.spec import get_check, run_probe
+
+    spec = get_check(name)
+    case = json.loads(json.dumps(case, allow_nan=True))
+    try:
+        outputs = run_probe(spec, objects, case)
+    except ProbeError as exc:
+        return Verdict.fail(str(exc))
+    buffer = io.BytesIO()
+    np.savez(buffer, **{key: np.asarray(value) for key, value in outputs.items()})
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as data:
+        loaded = {key: data[key] for key in data.files}
+    return spec.judge(loaded, **case)
+
+
+def message_leaks(message: str, expected: Iterable[float]) -> list[str]:
+    """The renderings of ``expected`` values that appear in ``message`` (an empty list is good).
+
+    Each nonzero finite value other than ±1 is looked for as printed with 3, 4, 6 and 17 significant
+    digits and in fixed notation with 2 to 4 decimals; the tests of the checks assert that no failure
+    message reveals an expected value this way.
+    """
+    found = []
+    for value in np.asarray(list(expected), dtype=np.float64).ravel():
+        if not np.isfinite(value) or value == 0 or abs(value) == 1:
+            continue
+        forms = {f"{value:.3g}", f"{value:.4g}", f"{value:.6g}", f"{value:.17g}", repr(float(value))}
+        forms |= {f"{value:.{d}f}" for d in (2, 3, 4) if abs(value) >= 0.01}
+        forms = {f for f in forms if f.strip("-0.") != ""}
+        found.extend(sorted(f for f in forms if f in message))
+    return found
