@@ -115,7 +115,7 @@ def python_outside(env_python: SpecifierSet | None, requires: SpecifierSet) -> l
     if env_python is None:
         return ["environment.yml does not pin python"]
     bad = []
-    for minor in range(0, 30):
+    for minor in range(30):
         for patch in (0, 99):
             v = f"3.{minor}.{patch}"
             if env_python.contains(v) and not requires.contains(v):
