@@ -184,8 +184,8 @@ def gated_memory(
     *,
     steps: int = 60,
     write_every: int = 15,
-    w_gate: float = 8.0,
-    b_gate: float = -4.0,
+    w_gate: float = 12.0,
+    b_gate: float = -6.0,
     w_cand: float = 2.0,
     input_scale: float = 1.5,
     seed: int = 0,
@@ -202,7 +202,8 @@ def gated_memory(
         steps: sequence length. Default: 60.
         write_every: period of the write flag. Default: 15.
         w_gate, b_gate: gate weight and bias; with the defaults the sigmoid gate is
-            :math:`\sigma(-4) \approx 0.018` when closed and :math:`\sigma(4) \approx 0.98` when open.
+            :math:`\sigma(-6) \approx 0.0025` when closed and :math:`\sigma(6) \approx 0.9975` when
+            open.
         w_cand: candidate weight. Default: 2.
         input_scale: std of the inputs. Default: 1.5.
         seed: seed of the inputs. Default: 0.

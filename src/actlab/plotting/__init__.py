@@ -2,19 +2,39 @@
 
 Experiments return data; these functions draw it. Each takes an optional ``ax`` (or sequence of
 axes) and returns what it drew on, so a notebook cell is one call ending in ``;``.
+
+Modules: ``style`` (palette, sizes, :func:`subplots`), ``activations`` (function and derivative
+from the registry), ``boundaries`` (decision maps), ``gradients`` (gradient flow and saturation),
+``training`` (training curves), ``overview`` (chapter 1), ``selection`` (chapter 3) and
+``tables`` (rounded text tables).
 """
 
 from __future__ import annotations
 
 from actlab.plotting.activations import activation_label, plot_activation, plot_activations
+from actlab.plotting.boundaries import plot_decision_boundaries, plot_decision_boundary
+from actlab.plotting.gradients import plot_exploding_losses, plot_gradient_norms, plot_layer_means
+from actlab.plotting.overview import plot_bounded_outputs, plot_gated_memory, plot_properties
 from actlab.plotting.style import COLORS, apply_style, finish, subplots
+from actlab.plotting.tables import format_table
+from actlab.plotting.training import plot_training_curves
 
 __all__ = [
     "COLORS",
     "activation_label",
     "apply_style",
     "finish",
+    "format_table",
     "plot_activation",
     "plot_activations",
+    "plot_bounded_outputs",
+    "plot_decision_boundaries",
+    "plot_decision_boundary",
+    "plot_exploding_losses",
+    "plot_gated_memory",
+    "plot_gradient_norms",
+    "plot_layer_means",
+    "plot_properties",
+    "plot_training_curves",
     "subplots",
 ]

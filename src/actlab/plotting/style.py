@@ -19,6 +19,7 @@ __all__ = [
     "MAX_ROW_SIZE",
     "activation_color",
     "apply_style",
+    "colors_for",
     "finish",
     "subplots",
 ]
@@ -81,6 +82,21 @@ def apply_style() -> None:
 def activation_color(key: str, index: int = 0) -> str:
     """The colour of activation ``key``; unknown keys take the palette's ``index``-th colour."""
     return ACTIVATION_COLORS.get(key, _CYCLE[index % len(_CYCLE)])
+
+
+def colors_for(labels: Iterable[str]) -> list[str]:
+    """Distinct colours for ``labels``: the course's colour for known activations, then unused ones."""
+    labels = [str(k) for k in labels]
+    fixed = {k: ACTIVATION_COLORS[k] for k in labels if k in ACTIVATION_COLORS}
+    free = [c for c in _CYCLE if c not in fixed.values()] or _CYCLE
+    out, i = [], 0
+    for k in labels:
+        if k in fixed:
+            out.append(fixed[k])
+        else:
+            out.append(free[i % len(free)])
+            i += 1
+    return out
 
 
 def subplots(

@@ -1,0 +1,119 @@
+"""Figures for chapter 1, drawn from :mod:`actlab.experiments.overview` and
+:mod:`actlab.experiments.gates`: the properties of an activation, bounded outputs and a gated
+memory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
+
+__all__ = ["plot_bounded_outputs", "plot_gated_memory", "plot_properties"]
+
+
+def plot_properties(props: Mapping[str, Mapping[str, Any]], ax: Any = None) -> list[Any]:
+    """Three panels: nonlinearity, smoothness and saturation.
+
+    * left: each activation on :math:`[-3, 3]` with its best affine fit (dotted);
+    * middle: the derivatives on :math:`[-1, 1]`: ReLU's jumps at 0, the smooth ones do not;
+    * right: :math:`|f'(x)|` on a log scale over a wide range: where it tends to 0 the unit saturates.
+
+    Args:
+        props: the return value of :func:`~actlab.experiments.overview.activation_properties`.
+        ax: three Axes; a new row if None.
+
+    Returns:
+        The Axes, as a list.
+    """
+    a1, a2, a3 = _as_axes(ax, 3)
+    for i, (key, p) in enumerate(props.items()):
+        color = activation_color(key, i)
+        a1.plot(p["x_fit"], p["f_fit"], color=color, label=p["name"])
+        a1.plot(p["x_fit"], p["affine_fit"], color=color, linestyle=":", linewidth=1.2)
+        a2.plot(p["x_smooth"], p["df_smooth"], color=color, label=p["name"])
+        df = np.abs(np.asarray(p["df"], dtype=np.float64))
+        shown = np.where(df > 0, df, np.nan)  # log scale: ReLU's exact zeros are left out
+        a3.plot(p["x"], shown, color=color, label=p["name"])
+    finish(a1, title="nonlinearity (dotted: best line)", xlabel="x", ylabel="f(x)")
+    finish(a2, title="smoothness: f'(x) near 0", xlabel="x", ylabel="f'(x)")
+    a3.set_yscale("log")
+    a3.set_ylim(1e-6, 3)
+    finish(a3, title="saturation: |f'(x)| (ReLU: 0 for x<0)", xlabel="x", ylabel="|f'(x)|")
+    return [a1, a2, a3]
+
+
+def plot_bounded_outputs(result: Mapping[str, Any], ax: Any = None) -> list[Any]:
+    """Two panels: sigmoid probabilities per true class, and one softmax distribution.
+
+    Args:
+        result: the return value of :func:`~actlab.experiments.overview.bounded_outputs`.
+        ax: two Axes; a new row if None.
+
+    Returns:
+        The Axes, as a list.
+    """
+    a1, a2 = _as_axes(ax, 2)
+    p = np.asarray(result["sigmoid_prob"])
+    y = np.asarray(result["sigmoid_label"])
+    bins = np.linspace(0, 1, 21)
+    a1.hist(p[y == 0], bins=bins, color=COLORS["red"], alpha=0.7, label="true class 0 (malignant)")
+    a1.hist(p[y == 1], bins=bins, color=COLORS["blue"], alpha=0.7, label="true class 1 (benign)")
+    a1.set_xlim(0, 1)
+    finish(a1, title="sigmoid: P(benign) on test patients", xlabel="sigmoid(logit)", ylabel="count")
+    probs = np.asarray(result["softmax_prob"])
+    colors = [
+        COLORS["blue"] if k == result["softmax_label"] else COLORS["grey"]
+        for k in range(len(probs))
+    ]
+    a2.bar(np.arange(len(probs)), probs, color=colors)
+    a2.set_xticks(np.arange(len(probs)))
+    a2.set_ylim(0, 1)
+    finish(
+        a2,
+        title=f"softmax for one test digit (true: {result['softmax_label']})",
+        xlabel="class",
+        ylabel="probability",
+        legend=False,
+    )
+    return [a1, a2]
+
+
+def plot_gated_memory(result: Mapping[str, Any], ax: Any = None) -> list[Any]:
+    """One panel per gate/candidate variant: the candidate, the state and the write steps.
+
+    Args:
+        result: the return value of :func:`~actlab.experiments.gates.gated_memory`.
+        ax: one Axes per variant; a new row if None.
+
+    Returns:
+        The Axes, as a list.
+    """
+    variants = [k for k, v in result.items() if isinstance(v, Mapping)]
+    axes = _as_axes(ax, len(variants))
+    t = np.asarray(result["t"])
+    writes = t[np.asarray(result["write"]) > 0]
+    for a, name in zip(axes, variants, strict=True):
+        r = result[name]
+        a.axhspan(-1, 1, color=COLORS["grey"], alpha=0.12, linewidth=0)
+        for w in writes:
+            a.axvline(w, color=COLORS["orange"], linewidth=0.8, alpha=0.8)
+        a.plot(
+            t,
+            r["candidate"],
+            linestyle="none",
+            marker=".",
+            markersize=4,
+            color=COLORS["grey"],
+            label="candidate",
+        )
+        a.plot(t, r["state"], color=COLORS["blue"], label="state h")
+        finish(
+            a,
+            title=f"{name}\nmax |h| = {r['max_abs_state']:.3g}",
+            xlabel="time step (orange: write)",
+            ylabel="value",
+        )
+    return list(axes)
