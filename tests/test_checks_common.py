@@ -124,7 +124,9 @@ def test_elementwise_input_is_reproducible_and_typed() -> None:
     assert a.dtype == np.float32 and a.shape == (3, 4)
     np.testing.assert_array_equal(a, b)
     x = elementwise_input({"x": [1.0, 2.0], "special": True}, ())
-    assert x[:2].tolist() == [1.0, 2.0] and np.isposinf(x[2]) and np.isneginf(x[3]) and np.isnan(x[4])
+    assert (
+        x[:2].tolist() == [1.0, 2.0] and np.isposinf(x[2]) and np.isneginf(x[3]) and np.isnan(x[4])
+    )
     with pytest.raises(ValueError, match="dtype must be one of"):
         elementwise_input({"dtype": "int8"}, (1.0,))
 
