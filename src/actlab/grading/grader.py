@@ -527,6 +527,17 @@ def load_outputs(path: Path) -> dict[str, np.ndarray]:
         raise _BadOutput(f"the probe's output could not be read ({type(exc).__name__})") from None
 
 
+def _collapse(messages: list[str]) -> list[str]:
+    """Merge repeated messages ("f [1]: x", "f [2]: x" -> "f: x (2 checks)")."""
+    import re
+
+    counts: dict[str, int] = {}
+    for m in messages:
+        key = re.sub(r" \[\d+\]:", ":", m, count=1)
+        counts[key] = counts.get(key, 0) + 1
+    return [k if n == 1 else f"{k} ({n} checks)" for k, n in counts.items()]
+
+
 def judge_outputs(
     plan: ExercisePlan, outdir: Path, missing: dict[str, str] | None = None
 ) -> list[TestResult]:
@@ -576,7 +587,7 @@ def judge_outputs(
                 messages.append(f"{label}: {verdict.message}")
             elif len(test.calls) == 1:
                 messages.append(f"{label}: {verdict.message}")
-        message = "; ".join(messages) if messages else "all checks passed"
+        message = "; ".join(_collapse(messages)) if messages else "all checks passed"
         results.append(
             TestResult(
                 grade_id=test.grade_id,
