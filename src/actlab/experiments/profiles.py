@@ -1,0 +1,66 @@
+"""Chapter 2: the numbers of d2l's four steps for one activation, measured from the registry.
+
+:func:`activation_profile` gives, for one activation, its formula, its range (from the registry and
+as observed on a grid), where its derivative peaks and how high, the derivative's value at each
+kink (the convention the package shares with torch), and its saturation and centring properties.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["activation_profile"]
+
+
+def activation_profile(
+    key: str, *, x_max: float = 30.0, num: int = 600001, **params: Any
+) -> dict[str, Any]:
+    """Formula, range and derivative facts of one elementwise activation.
+
+    Args:
+        key: registry key.
+        x_max: half-width of the grid. Default: 30.
+        num: grid points (odd, so that 0 is on the grid). Default: 600001.
+        **params: the activation's parameters.
+
+    Returns:
+        A dict with ``name``, ``formula`` (LaTeX), ``range`` (the registry's), ``observed_min`` and
+        ``observed_max`` (on the grid), ``derivative_max`` and ``derivative_argmax``,
+        ``kink_derivatives`` (``{kink: (left limit, value used, right limit)}``),
+        ``zero_centred``, ``saturates``, ``smoothness`` and ``paper``.
+    """
+    from actlab.activations.registry import get
+
+    rec = get(key)
+    if rec.kind != "elementwise":
+        raise ValueError(
+            f"activation_profile: {key!r} is {rec.kind}, expected an elementwise activation"
+        )
+    if isinstance(num, bool) or not isinstance(num, int) or num < 3 or num % 2 == 0:
+        raise ValueError(f"activation_profile: num must be an odd int >= 3, got {num!r}")
+    x = np.linspace(-x_max, x_max, num)
+    f = rec.forward(x, **params)
+    df = rec.derivative(x, **params)
+    i = int(np.argmax(df))
+    kinks = {}
+    for k in rec.kinks:
+        k = float(k)
+        eps = 1e-9 * max(1.0, abs(k))
+        left, at, right = rec.derivative(np.array([k - eps, k, k + eps]), **params)
+        kinks[k] = (float(left), float(at), float(right))
+    return {
+        "name": rec.name,
+        "formula": rec.formula,
+        "range": tuple(float(v) for v in rec.range),
+        "observed_min": float(f.min()),
+        "observed_max": float(f.max()),
+        "derivative_max": float(df[i]),
+        "derivative_argmax": float(x[i]) if abs(x[i]) > 1e-12 else 0.0,
+        "kink_derivatives": kinks,
+        "zero_centred": rec.zero_centred,
+        "saturates": rec.saturates,
+        "smoothness": rec.smoothness,
+        "paper": rec.paper,
+    }
