@@ -382,6 +382,13 @@ def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> byt
     return _png(fig)
 
 
+def _image_layout() -> ipywidgets.Layout:
+    import ipywidgets as widgets
+
+    # Shown at its own size: a flex box would otherwise stretch (and blur) the PNG.
+    return widgets.Layout(align_self="flex-start", max_width="100%")
+
+
 def _make_control(control: Control, on_change: Any) -> ipywidgets.Widget:
     import ipywidgets as widgets
 
@@ -394,7 +401,7 @@ def _make_control(control: Control, on_change: Any) -> ipywidgets.Widget:
             step=control.step,
             description=control.name,
             continuous_update=False,
-            readout_format=".3g",
+            readout_format=f".{max(0, math.ceil(-math.log10(control.step)))}f",
             style=style,
         )
     elif control.kind == "choice":
@@ -414,7 +421,7 @@ def _bound(value: float) -> str:
 def _describe(record: Any) -> str:
     lo, hi = record.range
     return (
-        f"<b>{record.name}</b> ({record.paper}, {record.year})<br>$${record.formula}$$"
+        f"<b>{record.name}</b> ({record.paper})<br>$${record.formula}$$"
         f"range ({_bound(lo)}, {_bound(hi)}) · smoothness {record.smoothness} · "
         f"saturates: {record.saturates} · zero-centred: {'yes' if record.zero_centred else 'no'}"
     )
@@ -446,7 +453,7 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
     info = widgets.HTMLMath()
     controls_box = widgets.VBox()
     status = widgets.HTML()
-    image = widgets.Image(format="png")
+    image = widgets.Image(format="png", layout=_image_layout())
     box = widgets.VBox([picker, info, controls_box, status, image])
     box.add_class("actlab-activation-explorer")
 
@@ -516,7 +523,7 @@ def gradient_explorer(
     )
     init_picker = widgets.Dropdown(options=list(INITS), value=init, description="init")
     summary = widgets.HTML()
-    image = widgets.Image(format="png")
+    image = widgets.Image(format="png", layout=_image_layout())
     box = widgets.VBox([widgets.HBox([picker, init_picker]), depth_slider, summary, image])
     box.add_class("actlab-gradient-explorer")
 

@@ -71,3 +71,16 @@ def test_activation_explorer_slider_redraws(
     explorer.locator("select").first.select_option("elu")
     _slider(explorer, "alpha").wait_for(state="visible", timeout=WIDGET_TIMEOUT)
     assert _slider(explorer, "negative_slope").count() == 0
+
+    # The gradient explorer, in the next cell: a deeper network redraws both panels.
+    gradients = notebook(page).locator(".actlab-gradient-explorer").first
+    gradients.wait_for(state="visible", timeout=WIDGET_TIMEOUT)
+    image = gradients.locator("img").first
+    before_src = image.get_attribute("src")
+    depth = _slider(gradients, "depth (weight layers)")
+    assert depth.locator(".widget-readout").first.inner_text().strip() == "10"
+    _drag_slider(page, depth, 0.25)
+    _wait_for_new_src(page, image, before_src)
+    assert depth.locator(".widget-readout").first.inner_text().strip() != "10"
+    gradients.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "explorer_gradients.png"))
