@@ -25,6 +25,7 @@ def init_comparison(
     width: int = 64,
     epochs: int = 5,
     lr: float = 0.01,
+    optimizer: str = "sgd",
     momentum: float = 0.9,
     batch_size: int = 64,
     seed: int = 0,
@@ -32,7 +33,7 @@ def init_comparison(
     """Per-layer activation spread at initialisation, then the training curve, for each init.
 
     The net is ``64 → width x depth → 10`` (:func:`actlab.networks.make_mlp`) on digits, trained
-    with SGD and momentum.
+    with ``optimizer`` (SGD with momentum by default).
 
     Args:
         inits: initialisation names of :data:`actlab.networks.INITS`. Default: ("xavier", "he").
@@ -41,6 +42,7 @@ def init_comparison(
         width: hidden width. Default: 64.
         epochs: training epochs. Default: 5.
         lr: learning rate. Default: 0.01.
+        optimizer: ``"sgd"`` or ``"adam"``. Default: ``"sgd"``.
         momentum: SGD momentum. Default: 0.9.
         batch_size: mini-batch size. Default: 64.
         seed: seed of the weights and the batch order (the same for every init). Default: 0.
@@ -70,7 +72,7 @@ def init_comparison(
             train_set,
             epochs=epochs,
             lr=lr,
-            optimizer="sgd",
+            optimizer=optimizer,
             momentum=momentum,
             batch_size=batch_size,
             seed=seed,

@@ -48,7 +48,7 @@ def torch_reference(key: str) -> Callable:
         raise ValueError(f"torch_reference: {key!r} has no torch implementation")
     if key == "prelu":
         weight = torch.tensor([float(params.pop("weight"))])
-        return lambda x: functional(x, weight)
+        return lambda x: functional(x, weight.to(x.dtype))
     if key == "rrelu":
         params["training"] = False
     return lambda x: functional(x, **params)
