@@ -237,7 +237,7 @@ def compare_elementwise(
     The first symptom found, in this order, is reported: wrong shape, non-float or changed dtype, NaN
     or inf where the answer is finite, NaN not propagated, wrong at 0, wrong sign for x < 0, wrong
     at large |x|, lost accuracy at small |x|, inaccurate only where the true value is small (a
-    cancellation), off by a constant factor, wrong on one side of 0 only, values off.
+    cancellation), wrong on one side of 0 only, off by a constant factor, values off.
     """
     got = np.asarray(got)
     x = np.asarray(x)
@@ -299,13 +299,15 @@ def compare_elementwise(
             f"{what} is inaccurate where its true value is small, at {count} (for example "
             f"x = {_first(xf, bad)}); a difference of two nearly equal numbers loses the small value"
         )
-    if _constant_factor(gf[bad], rf[bad]):
-        return Verdict.fail(f"{what} looks off by a constant factor at {count}")
+    factor = _constant_factor(gf[bad], rf[bad])
     for side, mask in (("x < 0", xf < 0), ("x > 0", xf > 0)):
         if np.all(mask[bad]) and not np.all(mask):
+            there = "; it looks off by a constant factor there" if factor else ""
             return Verdict.fail(
-                f"{what} is wrong for {side}, at {count} (for example x = {_first(xf, bad)})"
+                f"{what} is wrong for {side}, at {count} (for example x = {_first(xf, bad)}){there}"
             )
+    if factor:
+        return Verdict.fail(f"{what} looks off by a constant factor at {count}")
     return Verdict.fail(f"{what} is wrong at {count} (for example x = {_first(xf, bad)})")
 
 

@@ -388,6 +388,11 @@ def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     for _ in range(steps):
         optimiser.zero_grad()
         loss = torch.mean((module(x) - y) ** 2)
+        if not loss.requires_grad:
+            raise ProbeError(
+                "training cannot move alpha: no gradient reaches the nn.Parameter (compute the "
+                "forward with it, without .item(), .detach() or a copy)"
+            )
         loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
