@@ -10,9 +10,9 @@ Conventions shared by every function here:
 
 * **Kinks.** Where the derivative is not defined, the value returned is torch's, stated in a
   comment (for example ReLU'(0) = 0, LeakyReLU'(0) = negative_slope, ELU'(0) = alpha).
-* **NaN.** A NaN input gives a NaN output. In backward, the piecewise functions pick a branch with
-  the same comparison torch uses, so a NaN input gets the same gradient as in torch; the smooth ones
-  give NaN.
+* **NaN.** A NaN input gives a NaN output and a NaN gradient, as in the numpy core. (Torch's
+  piecewise backward kernels return 0, 1 or the slope at a NaN input, and which one depends on
+  whether the element went through the vectorised loop; :func:`_keep_nan` makes ours definite.)
 * **Infinities.** ``f(±inf)`` and ``f'(±inf)`` are the limits. Where torch 2.13 returns NaN at
   ±inf (SiLU, Mish, GELU, Hardswish, Softsign and their derivatives) these functions return the
   limit instead; :func:`_times` is the one trick used for that.
@@ -96,14 +96,21 @@ def _times(x: Tensor, w: Tensor) -> Tensor:
     return torch.where(w == 0, w * torch.sign(x), x * w)
 
 
+def _keep_nan(x: Tensor, grad: Tensor) -> Tensor:
+    """``grad``, but NaN wherever ``x`` is NaN (a comparison such as ``x > 0`` is just False there)."""
+    return torch.where(torch.isnan(x), x, grad)
+
+
 def _sigmoid(x: Tensor) -> Tensor:
     """sigma(x) = 1/(1 + e^-x) for x >= 0 and e^x/(1 + e^x) for x < 0.
 
-    With e = e^-|x| <= 1 neither branch overflows, and the left tail keeps the subnormal values
-    that ``torch.sigmoid`` flushes to 0 below x = -88.7 in float32.
+    Each branch only takes ``exp`` of a number <= 0, so neither overflows, and the left tail keeps
+    the subnormal values that ``torch.sigmoid`` flushes to 0 below x = -88.7 in float32. (The
+    clamps, rather than ``exp(-|x|)``, keep the slope right at x = 0 for double backward.)
     """
-    e = torch.exp(-x.abs())
-    return torch.where(x >= 0, torch.ones_like(e), e) / (1 + e)
+    right = 1 / (1 + torch.exp(-x.clamp(min=0)))
+    e = torch.exp(x.clamp(max=0))
+    return torch.where(x >= 0, right, e / (1 + e))
 
 
 def _dsigmoid(x: Tensor) -> Tensor:
@@ -121,16 +128,18 @@ class ThresholdFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, threshold: float, value: float) -> Tensor:
-        dropped = x <= threshold  # NaN is not <= threshold, so NaN passes through, as in torch
-        ctx.save_for_backward(dropped)
-        return torch.where(dropped, torch.full_like(x, value), x)
+        ctx.save_for_backward(x)
+        ctx.threshold = threshold
+        # x <= threshold is False for NaN, so NaN passes through, as in torch
+        return torch.where(x <= threshold, value, x)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None, None
-        (dropped,) = ctx.saved_tensors
-        return torch.where(dropped, torch.zeros_like(grad_output), grad_output), None, None
+        (x,) = ctx.saved_tensors
+        grad = torch.where(x > ctx.threshold, grad_output, 0)  # 0 at x == threshold
+        return _keep_nan(x, grad), None, None
 
 
 class ReLUFunction(Function):
@@ -147,7 +156,8 @@ class ReLUFunction(Function):
         if not ctx.needs_input_grad[0]:
             return None
         (y,) = ctx.saved_tensors
-        return torch.where(y <= 0, torch.zeros_like(grad_output), grad_output)
+        grad = torch.where(y > 0, grad_output, 0)  # ReLU'(0) = 0
+        return _keep_nan(y, grad)
 
 
 class LeakyReLUFunction(Function):
@@ -155,17 +165,18 @@ class LeakyReLUFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, negative_slope: float) -> Tensor:
-        positive = x > 0
-        ctx.save_for_backward(positive)
+        ctx.save_for_backward(x)
         ctx.negative_slope = negative_slope
-        return torch.where(positive, x, x * negative_slope)
+        return torch.where(x > 0, x, x * negative_slope)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (positive,) = ctx.saved_tensors
-        return torch.where(positive, grad_output, grad_output * ctx.negative_slope), None
+        (x,) = ctx.saved_tensors
+        # the slope at the kink x = 0 is negative_slope
+        grad = torch.where(x > 0, grad_output, grad_output * ctx.negative_slope)
+        return _keep_nan(x, grad), None
 
 
 class RReLUFunction(Function):
@@ -189,10 +200,8 @@ class RReLUFunction(Function):
             slope = torch.empty_like(x).uniform_(lower, upper, generator=generator)
         else:
             slope = torch.full_like(x, (lower + upper) / 2)
-        # Torch's comparisons: the random slope applies where x <= 0 (NaN gets slope 1) in
-        # training, and the mean slope where not x > 0 (NaN gets the mean slope) in evaluation.
-        negative = (x <= 0) if training else ~(x > 0)
-        slope = torch.where(negative, slope, torch.ones_like(slope))
+        # x = 0 takes the slope of the negative side, as in torch
+        slope = _keep_nan(x, torch.where(x > 0, 1, slope))
         ctx.save_for_backward(slope)
         return x * slope
 
@@ -233,9 +242,9 @@ class PReLUFunction(Function):
         positive = x > 0
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
-            grad_x = torch.where(positive, grad_output, a * grad_output)
+            grad_x = _keep_nan(x, torch.where(positive, grad_output, a * grad_output))
         if ctx.needs_input_grad[1]:
-            per_element = torch.where(positive, torch.zeros_like(x), x * grad_output)
+            per_element = torch.where(positive, 0, x * grad_output)
             grad_w = per_element.sum_to_size(a.shape).reshape(weight.shape)
         return grad_x, grad_w
 
@@ -245,16 +254,18 @@ class HardtanhFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, min_val: float, max_val: float) -> Tensor:
-        flat = (x <= min_val) | (x >= max_val)  # torch's test; NaN counts as inside
-        ctx.save_for_backward(flat)
-        return x.clamp(min_val, max_val)
+        y = x.clamp(min_val, max_val)
+        ctx.save_for_backward(y)  # min_val < y < max_val exactly where min_val < x < max_val
+        ctx.min_val, ctx.max_val = min_val, max_val
+        return y
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None, None
-        (flat,) = ctx.saved_tensors
-        return torch.where(flat, torch.zeros_like(grad_output), grad_output), None, None
+        (y,) = ctx.saved_tensors
+        inside = (y > ctx.min_val) & (y < ctx.max_val)  # strict: 0 at both kinks
+        return _keep_nan(y, torch.where(inside, grad_output, 0)), None, None
 
 
 class ReLU6Function(Function):
@@ -262,16 +273,17 @@ class ReLU6Function(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor) -> Tensor:
-        flat = (x <= 0) | (x >= 6)
-        ctx.save_for_backward(flat)
-        return x.clamp(0, 6)
+        y = x.clamp(0, 6)
+        ctx.save_for_backward(y)
+        return y
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> Tensor | None:
         if not ctx.needs_input_grad[0]:
             return None
-        (flat,) = ctx.saved_tensors
-        return torch.where(flat, torch.zeros_like(grad_output), grad_output)
+        (y,) = ctx.saved_tensors
+        inside = (y > 0) & (y < 6)  # strict: 0 at both kinks
+        return _keep_nan(y, torch.where(inside, grad_output, 0))
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,16 +314,16 @@ class HardsigmoidFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor) -> Tensor:
-        inside = (x > -3) & (x < 3)  # NaN is outside: gradient 0, as in torch
-        ctx.save_for_backward(inside)
+        ctx.save_for_backward(x)
         return (x + 3).clamp(0, 6) / 6
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> Tensor | None:
         if not ctx.needs_input_grad[0]:
             return None
-        (inside,) = ctx.saved_tensors
-        return torch.where(inside, grad_output / 6, torch.zeros_like(grad_output))
+        (x,) = ctx.saved_tensors
+        inside = (x > -3) & (x < 3)  # strict: 0 at both kinks
+        return _keep_nan(x, torch.where(inside, grad_output / 6, 0))
 
 
 class TanhFunction(Function):
@@ -414,8 +426,11 @@ class SwishFunction(Function):
 
 
 def _softplus(x: Tensor) -> Tensor:
-    """log(1 + e^x) without overflow (large x) or lost digits (very negative x)."""
-    return x.clamp(min=0) + torch.log1p(torch.exp(-x.abs()))
+    """log(1 + e^x) = x + log(1 + e^-x) for x >= 0, log(1 + e^x) for x < 0: ``exp`` of a number
+    <= 0 only, so no overflow for large x and no lost digits for very negative x."""
+    right = x + torch.log1p(torch.exp(-x.clamp(min=0)))
+    left = torch.log1p(torch.exp(x.clamp(max=0)))
+    return torch.where(x >= 0, right, left)
 
 
 class MishFunction(Function):
@@ -456,9 +471,8 @@ class HardswishFunction(Function):
         if not ctx.needs_input_grad[0]:
             return None
         (x,) = ctx.saved_tensors
-        zero = torch.zeros_like(grad_output)
-        middle = grad_output * (x / 3 + 0.5)
-        return torch.where(x <= -3, zero, torch.where(x < 3, middle, grad_output))
+        middle = grad_output * (x / 3 + 0.5)  # NaN for a NaN x, picked below
+        return torch.where(x <= -3, 0, torch.where(x >= 3, grad_output, middle))
 
 
 class ELUFunction(Function):
@@ -479,8 +493,8 @@ class ELUFunction(Function):
         if not ctx.needs_input_grad[0]:
             return None, None
         (x,) = ctx.saved_tensors
-        left = grad_output * (ctx.alpha * torch.exp(x))
-        return torch.where(x <= 0, left, grad_output), None
+        left = grad_output * (ctx.alpha * torch.exp(x))  # NaN for a NaN x, picked below
+        return torch.where(x > 0, grad_output, left), None
 
 
 class CELUFunction(Function):
@@ -501,7 +515,7 @@ class CELUFunction(Function):
             return None, None
         (x,) = ctx.saved_tensors
         left = grad_output * torch.exp(x / ctx.alpha)
-        return torch.where(x <= 0, left, grad_output), None
+        return torch.where(x > 0, grad_output, left), None
 
 
 class SELUFunction(Function):
@@ -521,7 +535,7 @@ class SELUFunction(Function):
             return None
         (x,) = ctx.saved_tensors
         left = grad_output * ((SELU_SCALE * SELU_ALPHA) * torch.exp(x))
-        return torch.where(x <= 0, left, grad_output * SELU_SCALE)
+        return torch.where(x > 0, grad_output * SELU_SCALE, left)
 
 
 class GELUFunction(Function):
@@ -570,16 +584,18 @@ class HardshrinkFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, lambd: float) -> Tensor:
+        ctx.save_for_backward(x)
+        ctx.lambd = lambd
         dead = (x >= -lambd) & (x <= lambd)  # NaN is not dead: it passes through
-        ctx.save_for_backward(dead)
-        return torch.where(dead, torch.zeros_like(x), x)
+        return torch.where(dead, 0, x)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (dead,) = ctx.saved_tensors
-        return torch.where(dead, torch.zeros_like(grad_output), grad_output), None
+        (x,) = ctx.saved_tensors
+        dead = (x >= -ctx.lambd) & (x <= ctx.lambd)  # closed: 0 at ±lambd
+        return _keep_nan(x, torch.where(dead, 0, grad_output)), None
 
 
 class SoftshrinkFunction(Function):
@@ -587,16 +603,18 @@ class SoftshrinkFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, lambd: float) -> Tensor:
+        ctx.save_for_backward(x)
+        ctx.lambd = lambd
         dead = (x >= -lambd) & (x <= lambd)
-        ctx.save_for_backward(dead)
-        return torch.where(dead, torch.zeros_like(x), x - lambd * torch.sign(x))
+        return torch.where(dead, 0, x - lambd * torch.sign(x))  # sign(NaN) is NaN
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (dead,) = ctx.saved_tensors
-        return torch.where(dead, torch.zeros_like(grad_output), grad_output), None
+        (x,) = ctx.saved_tensors
+        dead = (x >= -ctx.lambd) & (x <= ctx.lambd)  # closed: 0 at ±lambd
+        return _keep_nan(x, torch.where(dead, 0, grad_output)), None
 
 
 def _tanhshrink_small(x: Tensor) -> Tensor:

@@ -1182,9 +1182,9 @@ def _gelu_kernel(x: np.ndarray, o: np.ndarray) -> None:
     xp = np.maximum(x, 0.0)
     t = xp * INV_SQRT2
     special.erf(t, out=t)
-    t += 1.0
+    t *= 0.5
+    t += 0.5  # Phi(x), so that x * Phi(x) cannot overflow before rounding
     np.multiply(t, xp, out=o)
-    o *= 0.5
     neg = x < 0
     if neg.any():
         # beyond -40 the result is -0 in float64 (|x| Phi(x) < 1e-340)

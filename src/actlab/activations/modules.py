@@ -276,9 +276,7 @@ class RReLU(nn.Module):
         lower = _check_number("RReLU", "lower", lower)
         upper = _check_number("RReLU", "upper", upper)
         if lower > upper:
-            raise ValueError(
-                f"RReLU: lower must be <= upper, got lower={lower} and upper={upper}"
-            )
+            raise ValueError(f"RReLU: lower must be <= upper, got lower={lower} and upper={upper}")
         if generator is not None and not isinstance(generator, torch.Generator):
             raise TypeError(
                 f"RReLU: generator must be a torch.Generator or None, got {type(generator).__name__}"
@@ -1109,9 +1107,7 @@ class GELU(nn.Module):
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         if approximate not in ("none", "tanh"):
-            raise ValueError(
-                f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}"
-            )
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
         self.approximate = approximate
 
     def forward(self, input: Tensor) -> Tensor:

@@ -185,7 +185,14 @@ def log_softmax(x: ArrayLike, axis: int = -1, *, out: Out = None) -> Any:
             e = np.where(posinf, hit, e)
         s = np.sum(e, axis=ax, keepdims=True)
         empty = (s == 0.0) | np.isnan(m)
-        logs = np.log(np.where(empty, 1.0, s))
+        # log(s) with s = 1 + rest (the maximum contributes exactly 1): log1p(rest) keeps the
+        # digits of a tiny rest that log(1 + rest) would round away
+        first = np.expand_dims(np.argmax(w, axis=ax), ax)
+        rest = e.copy()
+        np.put_along_axis(rest, first, 0.0, axis=ax)
+        rest = np.sum(rest, axis=ax, keepdims=True)
+        finite_rows = np.isfinite(m)
+        logs = np.where(finite_rows, np.log1p(np.where(finite_rows, rest, 0.0)), np.log(np.where(empty, 1.0, s)))
         y = (d - logs) + np.where(np.isfinite(d), lo, 0.0)
         if posinf.any():
             y = np.where(posinf, np.where(w == np.inf, -logs, -np.inf), y)
