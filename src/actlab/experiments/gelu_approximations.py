@@ -42,14 +42,15 @@ def gelu_approximation_errors(
             [-10, 10]).
 
     Returns:
-        A dict with ``x`` (the grid), ``exact`` (GELU on it), ``errors`` (a dict
-        ``{"tanh": array, "sigmoid": array}`` of absolute errors) and ``summary``, a list of one dict
+        A dict with ``x`` (the grid), ``exact`` (GELU on it), ``approximations`` (a dict
+        ``{"tanh": array, "sigmoid": array}`` of the approximations' values), ``errors`` (the same
+        keys, absolute errors) and ``summary``, a list of one dict
         per approximation with ``name``, ``formula``, ``max_abs_error`` and ``at_abs_x`` (the |x|
         where the maximum is reached; the error magnitude is symmetric about 0, so
         both signs reach it).
 
     Shape:
-        ``x``, ``exact`` and each error array: ``(num,)``.
+        ``x``, ``exact`` and every array in ``approximations`` and ``errors``: ``(num,)``.
 
     Examples::
 
@@ -77,13 +78,15 @@ def gelu_approximation_errors(
         "sigmoid": (x * sigmoid(SIGMOID_GELU_SCALE * x), r"x\,\sigma(1.702x)"),
     }
     errors: dict[str, np.ndarray] = {}
+    values: dict[str, np.ndarray] = {}
     summary: list[dict[str, object]] = []
     for name, (approx, formula) in approximations.items():
         err = np.abs(approx - exact)
+        values[name] = approx
         errors[name] = err
         peak = float(err.max())
         # Among (near-)ties, report the largest |x|: the error is symmetric about 0 up to rounding.
         ties = np.flatnonzero(err >= peak * (1 - 1e-9))
         at = float(np.abs(x[ties]).max())
         summary.append({"name": name, "formula": formula, "max_abs_error": peak, "at_abs_x": at})
-    return {"x": x, "exact": exact, "errors": errors, "summary": summary}
+    return {"x": x, "exact": exact, "approximations": values, "errors": errors, "summary": summary}

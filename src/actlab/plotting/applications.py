@@ -1,0 +1,201 @@
+"""Figures for chapter 4 (application cases), drawn from the experiments' plain data.
+
+Each function takes the return value of one experiment in :mod:`actlab.experiments`, an optional
+``ax`` (or sequence of axes) and returns the axes it drew on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from actlab.plotting.selection import _label, _need
+from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
+
+__all__ = [
+    "plot_gelu_approximations",
+    "plot_gru_gates",
+    "plot_loss_curves",
+    "plot_model_errors",
+    "plot_training_error_curves",
+    "plot_vowel_frames",
+]
+
+
+def plot_training_error_curves(
+    rows: Sequence[dict[str, Any]], ax: Any = None, *, target: float | None = 0.05
+) -> Any:
+    """Training error against epoch, one panel per depth and one line per activation.
+
+    Args:
+        rows: :func:`actlab.experiments.image_recognition.epochs_to_error`.
+        ax: one Axes per depth, or None.
+        target: draw the target error as a dotted line (None: no line). Default: 0.05.
+    """
+    if not rows:
+        raise ValueError("plot_training_error_curves: rows must not be empty")
+    depths = list(dict.fromkeys(r["depth"] for r in rows))
+    axes = _as_axes(ax, len(depths))
+    for panel, depth in zip(axes, depths, strict=True):
+        for i, r in enumerate(x for x in rows if x["depth"] == depth):
+            _need(r, ("activation", "epoch", "train_error"), "plot_training_error_curves")
+            panel.plot(
+                r["epoch"],
+                r["train_error"],
+                "-o",
+                markersize=3,
+                color=activation_color(r["activation"], i),
+                label=_label(r["activation"]),
+            )
+        if target is not None:
+            panel.axhline(target, color=COLORS["grey"], linestyle=":", linewidth=1)
+        panel.set_yscale("log")
+        finish(panel, title=f"{depth} hidden layers", xlabel="epoch", ylabel="training error (log)")
+    return axes
+
+
+def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None, *, per_class: int = 1) -> Any:
+    """A few synthetic filter-bank frames, one colour per vowel.
+
+    Args:
+        data: :func:`actlab.experiments.speech.vowel_frames`.
+        ax: an Axes, or None.
+        per_class: frames drawn per vowel (the first ones). Default: 1.
+    """
+    _need(data, ("X", "y", "centres_hz", "labels"), "plot_vowel_frames")
+    (ax,) = _as_axes(ax, 1)
+    for c, name in enumerate(data["labels"][:4]):
+        idx = np.flatnonzero(data["y"] == c)[:per_class]
+        for j, i in enumerate(idx):
+            ax.plot(
+                data["centres_hz"],
+                data["X"][i],
+                color=activation_color("", c),
+                label=f"vowel {name}" if j == 0 else None,
+                linewidth=1.2,
+            )
+    return finish(
+        ax, title="Synthetic log filter-bank frames", xlabel="frequency (Hz)", ylabel="level (dB)"
+    )
+
+
+def plot_model_errors(
+    summary: Sequence[dict[str, Any]], ax: Any = None, *, ylabel: str = "test error"
+) -> Any:
+    """One bar per model: mean error with its spread.
+
+    Args:
+        summary: dicts with ``model``, ``mean`` and ``std`` (e.g. the ``summary`` of
+            :func:`actlab.experiments.speech.acoustic_model_comparison`).
+        ax: an Axes, or None.
+        ylabel: label of the y axis. Default: ``"test error"``.
+    """
+    if not summary:
+        raise ValueError("plot_model_errors: summary must not be empty")
+    (ax,) = _as_axes(ax, 1)
+    names = [_label(s["model"]) for s in summary]
+    colors = [activation_color(s["model"], i) for i, s in enumerate(summary)]
+    ax.bar(
+        names,
+        [s["mean"] for s in summary],
+        yerr=[s["std"] for s in summary],
+        color=colors,
+        capsize=3,
+    )
+    return finish(ax, title="Frame classification", ylabel=ylabel, legend=False)
+
+
+def plot_loss_curves(
+    rows: Sequence[dict[str, Any]],
+    ax: Any = None,
+    *,
+    key: str = "activation",
+    window: int = 10,
+    title: str = "Training loss",
+) -> Any:
+    """Training loss against step (moving average over ``window`` steps), one line per run.
+
+    Args:
+        rows: dicts with ``loss_curve`` and ``key`` (the ``rows`` of
+            :func:`actlab.experiments.transformer.transformer_ffn_comparison` or
+            :func:`actlab.experiments.recurrent.recurrent_memory_comparison`).
+        ax: an Axes, or None.
+        key: the field naming each run. Default: ``"activation"``.
+        window: moving-average window. Default: 10.
+        title: the panel's title.
+    """
+    (ax,) = _as_axes(ax, 1)
+    for i, r in enumerate(rows):
+        _need(r, ("loss_curve", key), "plot_loss_curves")
+        curve = np.asarray(r["loss_curve"], dtype=np.float64)
+        w = max(1, min(int(window), curve.size))
+        smooth = np.convolve(curve, np.ones(w) / w, mode="valid")
+        steps = np.arange(w, curve.size + 1)
+        name = str(r[key])
+        ax.plot(
+            steps,
+            smooth,
+            color=activation_color(name, i),
+            label=_label(name) if key == "activation" else name,
+        )
+    ax.set_yscale("log")
+    return finish(ax, title=title, xlabel="step", ylabel="loss (moving average, log)")
+
+
+def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequences: int = 3) -> Any:
+    """The GRU's update gate (mean over units) and its hidden state along a few test sequences.
+
+    Args:
+        gates: :func:`actlab.experiments.recurrent.gru_gates` with ``marked_step`` added (as
+            :func:`actlab.experiments.recurrent.recurrent_memory_comparison` returns it).
+        ax: two Axes, or None.
+        sequences: number of sequences drawn. Default: 3.
+    """
+    _need(gates, ("update", "candidate", "marked_step"), "plot_gru_gates")
+    axes = _as_axes(ax, 2)
+    steps = np.arange(gates["update"].shape[1])
+    for i in range(min(sequences, gates["update"].shape[0])):
+        color = activation_color("", i)
+        axes[0].plot(steps, gates["update"][i].mean(axis=1), color=color, label=f"sequence {i + 1}")
+        axes[1].plot(steps, gates["candidate"][i].mean(axis=1), color=color)
+        for panel in axes:
+            panel.axvline(gates["marked_step"][i], color=color, linestyle=":", linewidth=1)
+    axes[0].set_ylim(0, 1)
+    axes[1].set_ylim(-1, 1)
+    finish(
+        axes[0],
+        title="Update gate z (sigmoid), mean over units",
+        xlabel="step",
+        ylabel="z: 1 keeps, 0 writes",
+    )
+    finish(axes[1], title="Candidate n (tanh), mean over units", xlabel="step", ylabel="n")
+    return axes
+
+
+def plot_gelu_approximations(result: dict[str, Any], ax: Any = None) -> Any:
+    """GELU and its two approximations near the bend, and their absolute errors (log scale).
+
+    Args:
+        result: :func:`actlab.experiments.gelu_approximations.gelu_approximation_errors`.
+        ax: two Axes, or None.
+    """
+    _need(result, ("x", "exact", "approximations", "errors"), "plot_gelu_approximations")
+    axes = _as_axes(ax, 2)
+    x = result["x"]
+    near = (x >= -4) & (x <= 1)
+    axes[0].plot(x[near], result["exact"][near], color=COLORS["black"], label=r"exact $x\,\Phi(x)$")
+    colors = {"tanh": COLORS["blue"], "sigmoid": COLORS["orange"]}
+    labels = {"tanh": "tanh form", "sigmoid": r"$x\,\sigma(1.702x)$"}
+    for name, approx in result["approximations"].items():
+        axes[0].plot(
+            x[near], approx[near], "--", color=colors.get(name), label=labels.get(name, name)
+        )
+        # exact zeros (x = 0) cannot be drawn on a log axis
+        err = np.where(result["errors"][name] > 0, result["errors"][name], np.nan)
+        axes[1].semilogy(x, err, color=colors.get(name), label=labels.get(name, name))
+    finish(axes[0], title="GELU and its approximations, left side", xlabel="x", ylabel="value")
+    axes[1].set_ylim(1e-10, 1)
+    finish(axes[1], title="|approximation - exact|", xlabel="x", ylabel="absolute error (log)")
+    return axes

@@ -1,0 +1,130 @@
+"""The chapter 3-4 figures draw the data they are given (lines, labels, scales) and reject wrong data."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from actlab.experiments.gelu_approximations import gelu_approximation_errors
+from actlab.experiments.output_layers import output_gradient_curves
+from actlab.plotting import applications as pa
+from actlab.plotting import selection as ps
+from actlab.plotting.tables import format_cell, format_table
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_output_gradients_on_log_axis():
+    ax = ps.plot_output_gradients(output_gradient_curves(num=21))
+    assert ax.get_yscale() == "log"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][:2] == [
+        "sigmoid + BCE",
+        "sigmoid + MSE",
+    ]
+
+
+def test_dead_units_two_panels_averaging_seeds():
+    rows = [
+        {"activation": "relu", "lr": lr, "seed": s, "dead_fraction": d + s * 0.1, "test_error": 0.1}
+        for lr, d in ((1e-3, 0.0), (1e-1, 0.6))
+        for s in (0, 1)
+    ]
+    axes = ps.plot_dead_units(rows)
+    line = axes[0].get_lines()[0]
+    np.testing.assert_allclose(line.get_ydata(), [0.05, 0.65])
+    assert axes[0].get_xscale() == "log"
+    with pytest.raises(ValueError, match="rows must not be empty"):
+        ps.plot_dead_units([])
+
+
+def test_layer_statistics_one_line_per_result():
+    res = [
+        {"activation": a, "layer": np.arange(1, 4), "mean": np.zeros(3), "var": np.ones(3) * v}
+        for a, v in (("selu", 1.0), ("relu", 1e-3))
+    ]
+    axes = ps.plot_layer_statistics(res)
+    assert len([ln for ln in axes[1].get_lines() if ln.get_label() in ("SELU", "ReLU")]) == 2
+
+
+def test_missing_keys_are_named():
+    with pytest.raises(KeyError, match="plot_slope_sweep"):
+        ps.plot_slope_sweep({"rows": []})
+
+
+def test_cv_panels_and_ticks():
+    res = {
+        "rows": [
+            {"activation": a, "val_error": e} for a in ("relu", "identity") for e in (0.1, 0.2)
+        ],
+        "summary": [
+            {"activation": "relu", "mean": 0.15, "std": 0.05},
+            {"activation": "identity", "mean": 0.15, "std": 0.05},
+        ],
+    }
+    axes = ps.plot_cv({"moons": res, "digits": res})
+    assert [t.get_text() for t in axes[0].get_xticklabels()] == ["ReLU", "identity"]
+    assert axes[1].get_title() == "digits"
+
+
+def test_cost_bars_sorted():
+    rows = [
+        {"name": "Mish", "forward_backward_ratio": 9.0},
+        {"name": "ReLU", "forward_backward_ratio": 1.0},
+    ]
+    ax = ps.plot_cost(rows)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ReLU", "Mish"]
+
+
+def test_training_error_curves_one_panel_per_depth():
+    rows = [
+        {
+            "activation": a,
+            "depth": d,
+            "epoch": np.arange(3),
+            "train_error": np.array([0.9, 0.3, 0.04]),
+        }
+        for d in (4, 8)
+        for a in ("relu", "tanh")
+    ]
+    axes = pa.plot_training_error_curves(rows)
+    assert [ax.get_title() for ax in axes] == ["4 hidden layers", "8 hidden layers"]
+
+
+def test_gelu_approximation_panels():
+    axes = pa.plot_gelu_approximations(gelu_approximation_errors(num=2001))
+    assert axes[1].get_yscale() == "log"
+    assert len(axes[0].get_lines()) == 3
+
+
+def test_gru_gate_panels():
+    gates = {
+        "update": np.full((2, 5, 3), 0.8),
+        "candidate": np.zeros((2, 5, 3)),
+        "marked_step": np.array([1, 2]),
+    }
+    axes = pa.plot_gru_gates(gates, sequences=2)
+    np.testing.assert_allclose(axes[0].get_lines()[0].get_ydata(), 0.8)
+
+
+def test_loss_curves_are_smoothed():
+    ax = pa.plot_loss_curves([{"activation": "gelu", "loss_curve": np.arange(1, 11.0)}], window=5)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), np.arange(3, 9.0))
+
+
+def test_table_text():
+    text = format_table(
+        [{"name": "ReLU", "x": 0.123456, "ok": True, "n": None}], {"name": "act", "x": "x"}
+    )
+    assert text.splitlines() == ["act   x", "----  -----", "ReLU  0.123"]
+    assert format_cell(float("inf")) == "inf" and format_cell(np.float32(0.5)) == "0.5"
+    with pytest.raises(KeyError, match="lack the columns"):
+        format_table([{"a": 1}], ["b"])
