@@ -40,3 +40,9 @@ def test_gated_memory_variants():
 def test_gated_memory_errors():
     with pytest.raises(ValueError, match=r"gated_memory: steps must be an int >= 2, got 1"):
         gates.gated_memory(steps=1)
+
+
+def test_memory_table():
+    rows = gates.memory_table(gates.gated_memory(steps=10, write_every=5))
+    assert [r["variant"] for r in rows] == list(gates._VARIANTS)
+    assert rows[1]["gate max"] == pytest.approx(6.0)

@@ -56,6 +56,7 @@ def test_activation_properties():
 
 def test_bounded_outputs():
     r = overview.bounded_outputs(epochs=3)
+    assert r["sigmoid_in_open_interval"] and r["softmax_is_distribution"]
     p = r["sigmoid_prob"]
     assert np.all((p > 0) & (p < 1))
     assert r["sigmoid_accuracy"] > 0.9
@@ -63,3 +64,9 @@ def test_bounded_outputs():
     assert r["softmax_min"] >= 0
     assert r["softmax_prob"].shape == (10,)
     assert r["softmax_accuracy"] > 0.85
+
+
+def test_properties_table_rows():
+    rows = overview.properties_table(overview.activation_properties(("relu", "tanh")))
+    assert [r["activation"] for r in rows] == ["ReLU", "Tanh"]
+    assert rows[0]["largest jump of f' (grid 0.001)"] == pytest.approx(1.0)

@@ -24,7 +24,7 @@ import numpy as np
 
 from actlab.reproducibility import rng as _rng
 
-__all__ = ["cells_match_torch", "gated_memory", "gru_cell", "lstm_cell"]
+__all__ = ["cells_match_torch", "gated_memory", "gru_cell", "lstm_cell", "memory_table"]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -241,3 +241,17 @@ def gated_memory(
             "gate_max": float(gate.max()),
         }
     return out
+
+
+def memory_table(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per variant of :func:`gated_memory`'s result: gate range and largest state."""
+    return [
+        {
+            "variant": name,
+            "gate min": r["gate_min"],
+            "gate max": r["gate_max"],
+            "max |h|": r["max_abs_state"],
+        }
+        for name, r in result.items()
+        if isinstance(r, dict)
+    ]

@@ -16,7 +16,13 @@ import numpy as np
 
 from actlab.reproducibility import rng as _rng
 
-__all__ = ["activation_properties", "bounded_outputs", "decision_boundaries", "linear_collapse"]
+__all__ = [
+    "activation_properties",
+    "bounded_outputs",
+    "decision_boundaries",
+    "linear_collapse",
+    "properties_table",
+]
 
 
 def linear_collapse(
@@ -230,6 +236,21 @@ def activation_properties(
     return out
 
 
+def properties_table(props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per activation of :func:`activation_properties`' result, for printing."""
+    return [
+        {
+            "activation": p["name"],
+            "residual of best line": p["nonlinearity_residual"],
+            "largest jump of f' (grid 0.001)": p["max_derivative_jump"],
+            "smoothness": p["smoothness"],
+            "f'(-12)": p["df_left"],
+            "f'(12)": p["df_right"],
+        }
+        for p in props.values()
+    ]
+
+
 def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
     """Sigmoid turns a logit into a probability; softmax turns scores into a distribution.
 
@@ -267,7 +288,11 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
         p = torch.sigmoid(logits)
         scores = softmax_model(Xd)
         P = torch.softmax(scores, dim=1)
+    row_sums = P.sum(dim=1).numpy()
     return {
+        "sigmoid_in_open_interval": bool(((p > 0) & (p < 1)).all()),
+        "softmax_is_distribution": bool((P >= 0).all())
+        and bool(np.all(np.abs(row_sums - 1) < 1e-6)),
         "sigmoid_prob": p.numpy(),
         "sigmoid_label": bc_test.y,
         "sigmoid_logit_range": (float(logits.min()), float(logits.max())),
@@ -275,7 +300,7 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
         "softmax_scores": scores[0].numpy(),
         "softmax_prob": P[0].numpy(),
         "softmax_label": int(yd[0]),
-        "softmax_row_sums": P.sum(dim=1).numpy(),
+        "softmax_row_sums": row_sums,
         "softmax_min": float(P.min()),
         "softmax_accuracy": float((P.argmax(1) == yd).float().mean()),
     }
