@@ -97,6 +97,8 @@ def _shifted(w: np.ndarray, ax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 def _softmax64(w: np.ndarray, ax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Softmax and the row sums of exp(x - max), with the limits; returns (y, s, m)."""
+    if w.size == 0:
+        return w.copy(), w.sum(axis=ax, keepdims=True), w.sum(axis=ax, keepdims=True)
     d, lo, m, _ = _shifted(w, ax)
     e = np.exp(d)
     e *= 1.0 + lo
@@ -175,6 +177,8 @@ def log_softmax(x: ArrayLike, axis: int = -1, *, out: Out = None) -> Any:
         array([-0.69314718, -0.69314718])
     """
     a, w, ax = _prepare(x, axis, "log_softmax")
+    if w.size == 0:
+        return _emit("log_softmax", a, w, out, a.dtype)
     with np.errstate(over="ignore", under="ignore"):
         d, lo, m, _ = _shifted(w, ax)
         e = np.exp(d)
