@@ -34,3 +34,18 @@ def test_centring_speeds_up_training_at_either_slope():
     assert err["sigmoid - 1/2"][1] < err["sigmoid"][1] - 0.2
     assert err["4 sigmoid - 2"][-1] < 0.1 and err["tanh"][-1] < 0.1
     assert np.all(err["sigmoid"] > 0.5)
+
+
+def test_centring_table():
+    rows = [
+        {
+            "variant": "v",
+            "centred": True,
+            "slope_at_0": 1.0,
+            "train_error": np.array([[0.9, 0.2, 0.1], [0.9, 0.4, 0.3]]),
+            "final_error_mean": 0.2,
+            "final_error_max": 0.3,
+        }
+    ]
+    (row,) = centring.centring_table(rows)
+    assert row["error after epoch 1"] == pytest.approx(0.3)

@@ -32,5 +32,17 @@ def test_parameters_are_passed_and_errors():
     assert lr["kink_derivatives"][0.0][0] == pytest.approx(0.2)
     with pytest.raises(ValueError, match=r"activation_profile: 'softmax' is normalising"):
         activation_profile("softmax")
-    with pytest.raises(ValueError, match=r"activation_profile: num must be an odd int >= 3, got 10"):
+    with pytest.raises(
+        ValueError, match=r"activation_profile: num must be an odd int >= 3, got 10"
+    ):
         activation_profile("relu", num=10)
+
+
+def test_profile_rows():
+    from actlab.experiments.profiles import profile_rows
+
+    relu, tanh = profile_rows(["relu", "tanh"], x_max=5.0, num=1001)
+    assert relu["kink f' (left / used / right)"] == "0: 0 / 0 / 1"
+    assert tanh["kink f' (left / used / right)"] == "none"
+    assert tanh["range"] == "(-1, 1)"
+    assert -1 < tanh["min on [-5, 5]"] < -0.999

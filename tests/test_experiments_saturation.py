@@ -44,3 +44,26 @@ def test_derivative_table_and_onset():
         saturation.saturation_onset("relu")
     with pytest.raises(ValueError, match=r"saturation_onset: fraction must be a float in \(0, 1\)"):
         saturation.saturation_onset("tanh", 2.0)
+
+
+def test_tanh_is_a_rescaled_sigmoid_and_the_derivatives_cross_once():
+    assert saturation.tanh_sigmoid_identity() < 1e-14
+    x = saturation.derivative_crossing("sigmoid", "tanh")
+    assert 1.5 < x < 1.8
+    rows = saturation.derivative_table(xs=(x - 0.1, x + 0.1))
+    assert rows[0]["tanh"] > rows[0]["sigmoid"] and rows[1]["tanh"] < rows[1]["sigmoid"]
+    with pytest.raises(
+        ValueError, match=r"derivative_crossing: the derivatives of 'relu' and 'relu'"
+    ):
+        saturation.derivative_crossing("relu", "relu", lo=1.0, hi=2.0)
+
+
+def test_saturation_table():
+    r = {
+        "updates": np.array([0, 10]),
+        "mean": np.array([[0.5, 0.5], [0.49, 0.2]]),
+        "test_error": 0.9,
+    }
+    (row,) = saturation.saturation_table({"sigmoid": r})
+    assert row["top layer mean, end"] == 0.2 and row["layer 1 mean, end"] == 0.49
+    assert row["updates"] == 10

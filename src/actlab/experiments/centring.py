@@ -22,7 +22,13 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["SCALED_SIGMOIDS", "ScaledSigmoid", "centring_comparison", "sign_coherence"]
+__all__ = [
+    "SCALED_SIGMOIDS",
+    "ScaledSigmoid",
+    "centring_comparison",
+    "centring_table",
+    "sign_coherence",
+]
 
 #: name -> (scale a, shift b) of :math:`a\sigma(x) - b`.
 SCALED_SIGMOIDS: dict[str, tuple[float, float]] = {
@@ -176,3 +182,18 @@ def centring_comparison(
             }
         )
     return out
+
+
+def centring_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Printable rows for :func:`centring_comparison`: centred, slope, error after 1 epoch and at the end."""
+    return [
+        {
+            "activation": r["variant"],
+            "zero-centred": r["centred"],
+            "slope at 0": r["slope_at_0"],
+            "error after epoch 1": float(np.mean(r["train_error"][:, 1])),
+            "final error (mean)": r["final_error_mean"],
+            "final error (worst seed)": r["final_error_max"],
+        }
+        for r in rows
+    ]

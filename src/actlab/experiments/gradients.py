@@ -17,7 +17,14 @@ import numpy as np
 
 from actlab.reproducibility import rng as _rng
 
-__all__ = ["exploding_gradients", "gradient_norms", "vanishing_gradients"]
+__all__ = [
+    "exploding_gradients",
+    "exploding_table",
+    "gradient_norms",
+    "inactive_fractions",
+    "ratio_table",
+    "vanishing_gradients",
+]
 
 
 def gradient_norms(
@@ -162,3 +169,66 @@ def exploding_gradients(
             "first_nonfinite": int(bad[0]) if bad.size else None,
         }
     return out
+
+
+def ratio_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for :func:`vanishing_gradients`: the first/last gradient-norm ratio over seeds."""
+    return [
+        {
+            "activation": key,
+            "||dW1|| / ||dW_last||, median": float(np.median(r["ratio"])),
+            "min": float(np.min(r["ratio"])),
+            "max": float(np.max(r["ratio"])),
+            "seeds": len(r["ratio"]),
+        }
+        for key, r in results.items()
+    ]
+
+
+def exploding_table(results: dict[float, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for :func:`exploding_gradients`: gradient norm at layer 1, losses, first overflow."""
+    return [
+        {
+            "gain": gain,
+            "||dW1|| (mean over seeds)": r["first_layer_norm"],
+            "initial loss": float(r["losses"][0]),
+            "largest finite loss": float(np.max(r["losses"][np.isfinite(r["losses"])])),
+            "first inf/NaN step": r["first_nonfinite"],
+        }
+        for gain, r in results.items()
+    ]
+
+
+def inactive_fractions(
+    activation: str = "relu",
+    *,
+    depth: int = 10,
+    width: int = 64,
+    init: str = "xavier",
+    batch: int = 256,
+    seed: int = 0,
+) -> dict[str, np.ndarray]:
+    """How many hidden units output exactly 0 (and so pass back a zero gradient) at initialisation.
+
+    Uses the network and batch of :func:`gradient_norms`.
+
+    Returns:
+        ``{"per_example": (depth - 1,) mean fraction of units at 0 for an example,
+        "dead": (depth - 1,) fraction of units at 0 for every example of the batch}``.
+    """
+    import torch
+
+    from actlab.data import digits, to_tensors
+    from actlab.networks import layer_outputs, make_mlp
+
+    train = digits("train")
+    idx = _rng(seed).permutation(len(train))[:batch]
+    X, _ = to_tensors((train.X[idx], train.y[idx]))
+    net = make_mlp([64, *[width] * (depth - 1), 10], activation, init=init, seed=seed)
+    with torch.no_grad():
+        outs = layer_outputs(net, X)
+    zero = [(o == 0) for o in outs]
+    return {
+        "per_example": np.array([float(z.float().mean()) for z in zero]),
+        "dead": np.array([float(z.all(dim=0).float().mean()) for z in zero]),
+    }

@@ -7,11 +7,12 @@ kink (the convention the package shares with torch), and its saturation and cent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["activation_profile"]
+__all__ = ["activation_profile", "profile_rows"]
 
 
 def activation_profile(
@@ -64,3 +65,33 @@ def activation_profile(
         "smoothness": rec.smoothness,
         "paper": rec.paper,
     }
+
+
+def profile_rows(
+    keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001
+) -> list[dict[str, Any]]:
+    """One printable row per activation: range, observed extremes, derivative maximum and kinks.
+
+    The extremes are observed on :math:`[-x_{max}, x_{max}]`; the ``kink f'`` column reads
+    ``x: left limit / value used / right limit``.
+    """
+    rows = []
+    window = f"[-{x_max:g}, {x_max:g}]"
+    for key in keys:
+        p = activation_profile(key, x_max=x_max, num=num)
+        kinks = "; ".join(
+            f"{k:g}: {a:g} / {b:g} / {c:g}" for k, (a, b, c) in p["kink_derivatives"].items()
+        )
+        rows.append(
+            {
+                "activation": p["name"],
+                "range": f"({p['range'][0]:g}, {p['range'][1]:g})",
+                f"min on {window}": p["observed_min"],
+                f"max on {window}": p["observed_max"],
+                "max f'": p["derivative_max"],
+                "kink f' (left / used / right)": kinks or "none",
+                "zero-centred": p["zero_centred"],
+                "saturates": p["saturates"],
+            }
+        )
+    return rows

@@ -17,7 +17,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["derivative_table", "glorot_saturation", "saturation_onset"]
+__all__ = [
+    "derivative_crossing",
+    "derivative_table",
+    "glorot_saturation",
+    "saturation_onset",
+    "saturation_table",
+    "tanh_sigmoid_identity",
+]
 
 
 def glorot_saturation(
@@ -155,3 +162,56 @@ def saturation_onset(key: str, fraction: float = 0.01) -> float:
         )
     x0 = float(grid[np.argmax(rec.derivative(grid))])
     return float(brentq(h, max(x0, 0.0), 50.0, xtol=1e-12))
+
+
+def saturation_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows for :func:`glorot_saturation` results keyed by activation: first/top layer means, error."""
+    rows = []
+    for key, r in results.items():
+        mean = np.asarray(r["mean"])
+        rows.append(
+            {
+                "activation": key,
+                "layer 1 mean, start": mean[0, 0],
+                "layer 1 mean, end": mean[-1, 0],
+                "top layer mean, start": mean[0, -1],
+                "top layer mean, end": mean[-1, -1],
+                "updates": int(np.asarray(r["updates"])[-1]),
+                "test error": r["test_error"],
+            }
+        )
+    return rows
+
+
+def tanh_sigmoid_identity(x_max: float = 20.0, num: int = 40001) -> float:
+    r"""Largest :math:`|\tanh x - (2\sigma(2x) - 1)|` on a grid of :math:`[-x_{max}, x_{max}]`.
+
+    The two sides are equal in exact arithmetic; in float64 the difference is a few ulps.
+    """
+    from actlab.activations.registry import get
+
+    x = np.linspace(-x_max, x_max, num)
+    return float(np.max(np.abs(get("tanh").forward(x) - (2 * get("sigmoid").forward(2 * x) - 1))))
+
+
+def derivative_crossing(
+    a: str = "sigmoid", b: str = "tanh", lo: float = 0.0, hi: float = 10.0
+) -> float:
+    """The :math:`x > 0` where the derivatives of ``a`` and ``b`` are equal (root of the difference).
+
+    For sigmoid and tanh: below it tanh passes more gradient, above it sigmoid does.
+    """
+    from scipy.optimize import brentq
+
+    from actlab.activations.registry import get
+
+    da, db = get(a).derivative, get(b).derivative
+
+    def h(x: float) -> float:
+        return float(da(np.array([x]))[0] - db(np.array([x]))[0])
+
+    if h(lo) * h(hi) > 0:
+        raise ValueError(
+            f"derivative_crossing: the derivatives of {a!r} and {b!r} do not cross on [{lo}, {hi}]"
+        )
+    return float(brentq(h, lo, hi, xtol=1e-12))
