@@ -600,6 +600,19 @@ def test_prelu_weight_dtype_device_and_parameter_count():
     assert [n for n, _ in m.named_parameters()] == ["weight"]
 
 
+@pytest.mark.parametrize("module", [M.PReLU, M.Swish], ids=lambda m: m.__name__)
+def test_learnable_modules_keep_the_input_dtype(module):
+    """A float32 parameter does not promote a float16 input, nor demote a float64 one."""
+    m = module()
+    for dtype in (torch.float16, torch.bfloat16, torch.float64):
+        x = torch.randn(4, 1, 3, dtype=dtype, requires_grad=True)
+        y = m(x)
+        y.sum().backward()
+        assert y.dtype == x.grad.dtype == dtype
+        assert all(p.grad.dtype == torch.float32 for p in m.parameters())
+        m.zero_grad()
+
+
 def test_swish_forward_matches_formula_and_silu():
     x = torch.linspace(-8, 8, 101, dtype=torch.float64)
     for beta in (0.0, 0.5, 1.0, 3.0):

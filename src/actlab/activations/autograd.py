@@ -213,12 +213,12 @@ class RReLUFunction(Function):
         return grad_output * slope, None, None, None, None
 
 
-def _channel_view(weight: Tensor, ndim: int) -> Tensor:
-    """PReLU's weight, shaped to broadcast over channel dim 1 of an ``ndim``-d input."""
-    shape = [1] * ndim
-    if ndim >= 2:
+def _channel_view(weight: Tensor, x: Tensor) -> Tensor:
+    """PReLU's weight in ``x``'s dtype, shaped to broadcast over channel dim 1 of ``x``."""
+    shape = [1] * x.ndim
+    if x.ndim >= 2:
         shape[1] = weight.numel()
-    return weight.reshape(shape)
+    return weight.reshape(shape).to(x.dtype)
 
 
 class PReLUFunction(Function):
@@ -231,14 +231,14 @@ class PReLUFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, weight: Tensor) -> Tensor:
-        a = _channel_view(weight, x.ndim)
+        a = _channel_view(weight, x)  # in x's dtype: a float16 input gives a float16 output
         ctx.save_for_backward(x, weight)
         return torch.where(x > 0, x, a * x)
 
     @staticmethod
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, weight = ctx.saved_tensors
-        a = _channel_view(weight, x.ndim)
+        a = _channel_view(weight, x)
         positive = x > 0
         grad_x = grad_w = None
         if ctx.needs_input_grad[0]:
