@@ -53,9 +53,9 @@ def test_tanh_is_a_rescaled_sigmoid_and_the_derivatives_cross_once():
     rows = saturation.derivative_table(xs=(x - 0.1, x + 0.1))
     assert rows[0]["tanh"] > rows[0]["sigmoid"] and rows[1]["tanh"] < rows[1]["sigmoid"]
     with pytest.raises(
-        ValueError, match=r"derivative_crossing: the derivatives of 'relu' and 'relu'"
+        ValueError, match=r"derivative_crossing: .*'sigmoid' and 'tanh' do not cross"
     ):
-        saturation.derivative_crossing("relu", "relu", lo=1.0, hi=2.0)
+        saturation.derivative_crossing("sigmoid", "tanh", lo=3.0, hi=10.0)
 
 
 def test_saturation_table():
