@@ -13,7 +13,7 @@ The differences, all deliberate:
   tiny true values that torch rounds to 0 or to garbage; Sigmoid and SiLU keep the subnormal left
   tail that ``torch.sigmoid`` flushes to 0 below x = -88.7 (float32); GELU uses ``erfc``, accurate
   in the left tail where torch's ``1 + erf`` cancels; Tanhshrink uses a continued fraction near 0,
-  where ``x - tanh(x)`` cancels. Against 50-digit mpmath ours stay within a few ULP times the
+  where ``x - tanh(x)`` cancels. Against 40-digit mpmath ours stay within a few ULP times the
   condition number of the function (``tests/test_torch_accuracy.py``); torch's are off by up to
   1e7 ULP in float32 there.
 * **inplace.** Accepted wherever torch has it, so that code written for ``torch.nn`` runs unchanged,
