@@ -95,3 +95,10 @@ def artifacts() -> Path:
     """The folder for screenshots: ``test-artifacts/`` at the repository root (git-ignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _shut_down_kernels(lab_server: LabServer) -> Iterator[None]:
+    """Each test's kernels stop when it ends, so that idle kernels don't pile up in memory."""
+    yield
+    lab_server.shutdown_kernels()

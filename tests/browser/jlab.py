@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from playwright.sync_api import Locator, Page
 
 KERNEL_START_TIMEOUT = 90.0
-RUN_TIMEOUT = 180.0
+RUN_TIMEOUT = 240.0
 
 STDERR_MIME = "application/vnd.jupyter.stderr"
 _IDLE = re.compile(r"\|\s*Idle\b")
@@ -72,15 +72,20 @@ def prompts(page: Page) -> list[str]:
     )
 
 
-def run_all(page: Page, timeout: float = RUN_TIMEOUT) -> float:
-    """Clear all outputs, Run All Cells from the menu and wait until the run is over.
-
-    The run is over when the status bar reads idle and no cell is queued (``[*]``) for two seconds
-    in a row. Returns the wall time in seconds.
-    """
+def start_run_all(page: Page) -> float:
+    """Clear all outputs, then click Run → Run All Cells; returns the start time (monotonic)."""
     menu(page, "Edit", "Clear Outputs of All Cells")
     start = time.monotonic()
     menu(page, "Run", "Run All Cells")
+    return start
+
+
+def wait_for_run(page: Page, start: float, timeout: float = RUN_TIMEOUT) -> float:
+    """Wait until a run started at ``start`` is over; returns its wall time in seconds.
+
+    The run is over when the status bar reads idle and no cell is queued (``[*]``) for two seconds
+    in a row.
+    """
     deadline = start + timeout
     quiet_since: float | None = None
     while True:
@@ -100,6 +105,11 @@ def run_all(page: Page, timeout: float = RUN_TIMEOUT) -> float:
                 f"status {kernel_status(page)!r}"
             )
         page.wait_for_timeout(250)
+
+
+def run_all(page: Page, timeout: float = RUN_TIMEOUT) -> float:
+    """Clear all outputs, Run All Cells from the menu and wait until the run is over (seconds)."""
+    return wait_for_run(page, start_run_all(page), timeout)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,12 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
+    def shutdown_kernels(self) -> None:
+        """Stop every kernel of the server."""
+        kernels = self.api("GET", "kernels")
+        for kernel in kernels if isinstance(kernels, list) else []:
+            self.api("DELETE", f"kernels/{kernel['id']}")
+
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
@@ -178,9 +184,7 @@ def _stop(proc: subprocess.Popen[bytes], server: LabServer) -> None:
     """Shut the kernels and the server down through the API; signal the process group if it lingers."""
     if proc.poll() is None:
         with contextlib.suppress(*_NETWORK_ERRORS, OSError):
-            kernels = server.api("GET", "kernels")
-            for kernel in kernels if isinstance(kernels, list) else []:
-                server.api("DELETE", f"kernels/{kernel['id']}")
+            server.shutdown_kernels()
             server.api("POST", "shutdown")
         try:
             proc.wait(timeout=15)
