@@ -71,17 +71,24 @@ class Batch:
             "@@FEEDBACK@@": str(self.feedback),
             "@@CANARY@@": str(self.canary),
         }
+        self.subst = subst
         paths = []
         for name in NAMES:
-            data = (ATTACKS / f"{name}.ipynb").read_bytes()
-            for key, value in subst.items():
-                data = data.replace(key.encode(), value.encode())
             path = self.subs / f"{name}.ipynb"
-            path.write_bytes(data)
+            self.materialise(name, path)
             paths.append(str(path))
         return paths
 
-    def grade(self, paths: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    def materialise(self, name: str, path: Path) -> None:
+        """Write fixture ``name`` to ``path`` with its placeholders filled in."""
+        data = (ATTACKS / f"{name}.ipynb").read_bytes()
+        for key, value in self.subst.items():
+            data = data.replace(key.encode(), value.encode())
+        path.write_bytes(data)
+
+    def grade(
+        self, paths: list[str], capsys: pytest.CaptureFixture[str], *extra: str
+    ) -> tuple[int, str]:
         code = main(
             [
                 "grade",
@@ -95,6 +102,7 @@ class Batch:
                 "--feedback",
                 str(self.feedback),
                 *ARGS,
+                *extra,
             ]
         )
         return code, capsys.readouterr().out
@@ -258,3 +266,65 @@ def test_a_journal_of_another_exercise_is_refused(tmp_path: Path, batch: Batch) 
         ]  # type: ignore[attr-defined]
     )
     assert code == 2
+
+
+def _copies(batch: Batch, names: list[str], where: Path) -> list[str]:
+    where.mkdir()
+    paths = []
+    for i, name in enumerate(names):
+        path = where / f"{i:02d}_{name}.ipynb"
+        batch.materialise(name, path)
+        paths.append(str(path))
+    return paths
+
+
+def test_nothing_carries_over_to_the_next_submission(
+    batch: Batch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One worker, so each submission follows the previous one in the same warm sandbox."""
+    names = [
+        "sabotage_next_submission",
+        "solution",
+        "reach_the_forkserver",
+        "solution",
+        "kill_the_forkserver",
+        "solution",
+        "fork_bomb",
+        "solution",
+    ]
+    paths = _copies(batch, names, tmp_path / "subs")
+    out = tmp_path / "grades.csv"
+    code = main(
+        ["grade", *paths, "--exercise", "00_selftest", "--source", str(batch.source),
+         "--out", str(out), "--jobs", "1", "--timeout", "20", "--cell-timeout", "2",
+         "--feedback", str(tmp_path / "feedback")]
+    )  # fmt: skip
+    assert code == 0
+    with open(out, newline="") as fh:
+        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(fh)}
+    for i, name in enumerate(names):
+        if name == "solution":
+            row = rows[f"{i:02d}_solution"]
+            feedback = next((tmp_path / "feedback").glob(f"*{i:02d}_solution.txt")).read_text()
+            assert (row["points"], row["status"]) == ("3", "graded"), feedback
+
+
+@pytest.mark.parametrize(
+    "name", ["solution", "release", "swallow_keyboard_interrupt", "segfault", "fork_bomb"]
+)
+def test_fresh_interpreter_mode(batch: Batch, tmp_path: Path, name: str) -> None:
+    """``--no-preload``: a new sandboxed interpreter per submission, same outcomes."""
+    expected = _expectations()[name]
+    paths = _copies(batch, [name], tmp_path / "subs")
+    out = tmp_path / "grades.csv"
+    code = main(
+        ["grade", *paths, "--exercise", "00_selftest", "--source", str(batch.source),
+         "--out", str(out), "--no-preload", "--timeout", "20", "--cell-timeout", "2"]
+    )  # fmt: skip
+    assert code == 0
+    with open(out, newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert (float(row["points"]), row["status"]) == (
+        float(expected["expected_points"]),
+        expected["expected_status"],
+    ), row["message"]

