@@ -101,21 +101,29 @@ def _keep_nan(x: Tensor, grad: Tensor) -> Tensor:
     return torch.where(torch.isnan(x), x, grad)
 
 
-def _sigmoid(x: Tensor) -> Tensor:
-    """sigma(x) = 1/(1 + e^-x) for x >= 0 and e^x/(1 + e^x) for x < 0.
+def _sigmoid_pair(x: Tensor) -> tuple[Tensor, Tensor]:
+    """(sigma(x), sigma(-x)) from a single ``exp``, accurate in both tails.
 
-    Each branch only takes ``exp`` of a number <= 0, so neither overflows, and the left tail keeps
-    the subnormal values that ``torch.sigmoid`` flushes to 0 below x = -88.7 in float32. (The
-    clamps, rather than ``exp(-|x|)``, keep the slope right at x = 0 for double backward.)
+    With e = e^-|x| <= 1: sigma(|x|) = 1/(1 + e) and sigma(-|x|) = e/(1 + e). Nothing overflows,
+    and the small one keeps the subnormal values that ``torch.sigmoid`` flushes to 0 below
+    x = -88.7 in float32. (``-|x|`` is written as a ``where`` so that autograd, in double
+    backward, takes the slope of the x >= 0 branch at x = 0 instead of abs's 0.)
     """
-    right = 1 / (1 + torch.exp(-x.clamp(min=0)))
-    e = torch.exp(x.clamp(max=0))
-    return torch.where(x >= 0, right, e / (1 + e))
+    e = torch.exp(torch.where(x >= 0, -x, x))
+    big = 1 / (1 + e)
+    small = e * big
+    return torch.where(x >= 0, big, small), torch.where(x >= 0, small, big)
+
+
+def _sigmoid(x: Tensor) -> Tensor:
+    """sigma(x) = 1 / (1 + e^-x), see :func:`_sigmoid_pair`."""
+    return _sigmoid_pair(x)[0]
 
 
 def _dsigmoid(x: Tensor) -> Tensor:
     """sigma'(x) = sigma(x)·sigma(-x), accurate in both tails (no 1 - sigma cancellation)."""
-    return _sigmoid(x) * _sigmoid(-x)
+    s, s_neg = _sigmoid_pair(x)
+    return s * s_neg
 
 
 # --------------------------------------------------------------------------------------------
@@ -397,7 +405,8 @@ class SiLUFunction(Function):
         if not ctx.needs_input_grad[0]:
             return None
         (x,) = ctx.saved_tensors
-        return grad_output * (_sigmoid(x) + _times(x, _dsigmoid(x)))
+        s, s_neg = _sigmoid_pair(x)
+        return grad_output * (s + _times(x, s * s_neg))
 
 
 class SwishFunction(Function):
@@ -416,10 +425,11 @@ class SwishFunction(Function):
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, Tensor | None]:
         x, beta = ctx.saved_tensors
         z = beta * x
-        slope = _dsigmoid(z)
+        s, s_neg = _sigmoid_pair(z)
+        slope = s * s_neg  # sigma'(z)
         grad_x = grad_beta = None
         if ctx.needs_input_grad[0]:
-            grad_x = grad_output * (_sigmoid(z) + _times(z, slope))
+            grad_x = grad_output * (s + _times(z, slope))
         if ctx.needs_input_grad[1]:
             grad_beta = (grad_output * _times(x * x, slope)).sum().reshape(beta.shape)
         return grad_x, grad_beta
@@ -566,7 +576,8 @@ class GELUFunction(Function):
             u = _GELU_TANH_K * (x + _GELU_TANH_C * x * x * x)
             du = _GELU_TANH_K * (1 + 3 * _GELU_TANH_C * x * x)
             # sigma'(2u) is 0 long before x³ or du overflow, and _times then returns 0
-            slope = _sigmoid(2 * u) + _times(x * du, 2 * _dsigmoid(2 * u))
+            s, s_neg = _sigmoid_pair(2 * u)
+            slope = s + _times(x * du, 2 * s * s_neg)
         else:
             cdf = 0.5 * torch.special.erfc(-_SQRT_HALF * x)
             pdf = _INV_SQRT_2PI * torch.exp(-0.5 * x * x)
@@ -777,8 +788,9 @@ class GLUFunction(Function):
             return None, None
         (x,) = ctx.saved_tensors
         a, b = x.chunk(2, dim=ctx.dim)
-        grad_a = grad_output * _sigmoid(b)
-        grad_b = grad_output * a * _dsigmoid(b)
+        s, s_neg = _sigmoid_pair(b)
+        grad_a = grad_output * s
+        grad_b = grad_output * a * (s * s_neg)
         return torch.cat([grad_a, grad_b], dim=ctx.dim), None
 
 
