@@ -866,6 +866,9 @@ def swish_grad(x: ArrayLike, beta: float = 1.0, *, out: Out = None) -> Any:
 
 
 def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float) -> None:
+    if beta == 0.0:  # x * sigmoid(0); beta * x would make inf * 0
+        np.multiply(x, 0.5, out=o)
+        return
     if beta == 1.0:
         bx = x
     else:
@@ -885,6 +888,10 @@ def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float) -> None:
 
 def _swish_grad_kernel(x: np.ndarray, o: np.ndarray, beta: float) -> None:
     # s(bx) * (1 + bx * s(-bx)); s(-bx) = 1 - s(bx) computed without cancellation
+    if beta == 0.0:
+        o.fill(0.5)
+        _nan_where(x, o)
+        return
     bx = x * beta if beta != 1.0 else x
     e = _exp_neg_abs(bx)
     d = e + 1.0
