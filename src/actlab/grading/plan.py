@@ -175,11 +175,12 @@ def parse_test_cell(source: str, gid: str = "?") -> tuple[str, tuple[CheckCall, 
         ):
             description = stmt.value.value.strip()
             continue
-        if isinstance(stmt, ast.ImportFrom):
+        if isinstance(stmt, ast.Import | ast.ImportFrom):
             if (
-                stmt.module in _CHECK_MODULES
+                isinstance(stmt, ast.ImportFrom)
+                and stmt.module in _CHECK_MODULES
                 and [a.name for a in stmt.names] == ["check"]
-                and not (stmt.names[0].asname)
+                and not stmt.names[0].asname
             ):
                 continue
             raise PlanError(f"{at}: only 'from actlab.grading import check' may be imported")
