@@ -115,13 +115,13 @@ def test_tests_come_from_the_source_whatever_the_submission_did(plan) -> None:
         ("locked", "setup"),  # the source's locked cell is re-added first...
         ("student", None),  # ...and the stripped copy runs as student code
         ("student", "square"),
+        ("probe", "test_square"),  # re-added right after the nearest preceding source cell
         ("student", None),
-        ("probe", "test_square"),  # re-added after the nearest preceding source cell
         ("student", "relu"),
         ("probe", "test_relu"),  # replaced, not run as edited
     ]
     assert cells[1]["source"] == "import numpy as np"
-    assert cells[3]["label"] == "code cell 3"
+    assert cells[4]["label"] == "code cell 3"
 
 
 def test_a_reused_grade_id_keeps_only_its_first_role(plan) -> None:
