@@ -298,3 +298,21 @@ def test_gradient_explorer_redraws_for_each_control() -> None:
     seen.append(bytes(image.value))
     assert len(set(seen)) == 4
     assert "not dead" in summary.value
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_registry_kinks_hold_at_the_defaults(name: str) -> None:
+    assert widgets.kinks_hold(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "holds"),
+    [
+        ("leaky_relu", {"negative_slope": 0.3}, True),
+        ("leaky_relu", {"negative_slope": 1.0}, False),  # the identity has no kink
+        ("hardshrink", {"lambd": 1.0}, False),  # the jumps moved to +-1
+        ("hardtanh", {"min_val": -2.0}, False),
+    ],
+)
+def test_kinks_follow_the_parameters(name: str, params: dict, holds: bool) -> None:
+    assert widgets.kinks_hold(name, **params) is holds

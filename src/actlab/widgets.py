@@ -36,6 +36,7 @@ __all__ = [
     "explorable_activations",
     "gradient_explorer",
     "gradient_profile",
+    "kinks_hold",
     "parameter_controls",
 ]
 
@@ -342,9 +343,34 @@ def _activation_png(
     from actlab.plotting import activation_label, plot_activation, subplots
 
     fig, ax = subplots(1, width=5.5, height=3.4)
-    plot_activation(name, ax, curves["x"], **params)
+    mark = kinks_hold(name, **params)
+    plot_activation(name, ax, curves["x"], mark_kinks=mark, **params)
     ax.set_title(activation_label(name, **params))
     return _png(fig)
+
+
+def kinks_hold(name: str, **params: Any) -> bool:
+    r"""Whether every kink the registry lists for ``name`` is still a kink under ``params``.
+
+    The registry lists the kinks at the default parameters; some move with a parameter
+    (Hardshrink's at :math:`\pm\lambda`, Hardtanh's at its bounds) and some vanish (LeakyReLU's
+    at 0 when ``negative_slope=1``). A listed point stays a kink when the derivative still jumps
+    there; the explorer marks the kinks only when all of them hold.
+
+    Examples::
+
+        >>> kinks_hold("hardshrink", lambd=0.5), kinks_hold("hardshrink", lambd=1.0)
+        (True, False)
+    """
+    record = _record(name, "kinks_hold")
+    controls = parameter_controls(name)
+    kwargs = {**{k: v for k, v in dict(record.defaults).items() if k in controls}, **params}
+    for kink in record.kinks or ():
+        eps = 1e-6 * max(1.0, abs(float(kink)))
+        left, right = record.derivative(np.array([kink - eps, kink + eps]), **kwargs)
+        if not abs(float(left) - float(right)) > 1e-9:
+            return False
+    return True
 
 
 def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> bytes:
