@@ -45,6 +45,8 @@ def test_relu_zeros_do_not_make_gradients_vanish():
         > 0.1 * gradients.gradient_norms("relu", depth=6)[-1]
     )
     assert np.all(gradients.inactive_fractions("tanh", depth=3)["per_example"] == 0)
+    rows = gradients.inactive_table(r)
+    assert [row["hidden layer"] for row in rows] == [1, 2, 3, 4, 5]
 
 
 def test_tables():

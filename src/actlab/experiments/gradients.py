@@ -22,6 +22,7 @@ __all__ = [
     "exploding_table",
     "gradient_norms",
     "inactive_fractions",
+    "inactive_table",
     "ratio_table",
     "vanishing_gradients",
 ]
@@ -232,3 +233,15 @@ def inactive_fractions(
         "per_example": np.array([float(z.float().mean()) for z in zero]),
         "dead": np.array([float(z.all(dim=0).float().mean()) for z in zero]),
     }
+
+
+def inactive_table(result: dict[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Rows for :func:`inactive_fractions`: per hidden layer, units at 0 per example and for all."""
+    return [
+        {
+            "hidden layer": i + 1,
+            "units at 0 per example": float(a),
+            "units at 0 for every example": float(d),
+        }
+        for i, (a, d) in enumerate(zip(result["per_example"], result["dead"], strict=True))
+    ]
