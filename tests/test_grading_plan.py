@@ -120,7 +120,7 @@ def test_tests_come_from_the_source_whatever_the_submission_did(plan) -> None:
         ("student", "relu"),
         ("probe", "test_relu"),  # replaced, not run as edited
     ]
-    assert cells[0]["source"] == "import numpy as np"
+    assert cells[0]["source"].startswith("import numpy as np\n")
     assert cells[4]["label"] == "code cell 3"
 
 

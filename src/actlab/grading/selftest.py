@@ -83,7 +83,7 @@ def _md(source: str) -> dict[str, Any]:
 _SOURCE_CELLS = [
     _md("# Self-test exercise\nTwo small questions that check the grader end to end."),
     _code(
-        "import numpy as np",
+        "import numpy as np\n\nimport actlab.grading.selftest  # registers this exercise's checks",
         grade_id="setup", solution=False, grade=False, locked=True, points=0,
     ),
     _md("## Question 1 (1 point)\nWrite `square(x)`, the elementwise square of an array."),

@@ -1,0 +1,68 @@
+"""The sandbox's pieces: poison modules, and what a sandboxed process can see."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from actlab.grading.sandbox import SANDBOX_HOME, bwrap_command, poison_source, sandbox_status
+
+
+def _load(source: str) -> types.ModuleType:
+    module = types.ModuleType("poisoned")
+    exec(compile(source, "poisoned", "exec"), module.__dict__)  # noqa: S102 -- our own text
+    return module
+
+
+def test_poison_keeps_every_public_name_and_refuses_to_work() -> None:
+    poisoned = _load(poison_source("actlab.grading._selftest_reference"))
+    assert poisoned.__all__ == ["relu", "square"]
+    with pytest.raises(RuntimeError, match=r"_selftest_reference\.relu is the reference"):
+        poisoned.relu([1.0])
+
+
+def test_poison_of_a_module_with_classes_and_constants() -> None:
+    poisoned = _load(poison_source("actlab.grading.plan"))
+    assert poisoned.HIDDEN_BEGIN == "### BEGIN HIDDEN TESTS"  # plain constants survive
+    with pytest.raises(RuntimeError, match="unavailable while grading"):
+        poisoned.CheckCall("f", (), {}, False, 1)  # classes cannot be instantiated
+    with pytest.raises(RuntimeError, match="unavailable while grading"):
+        poisoned.load_plan("x")
+
+
+def test_a_sandboxed_process_sees_only_what_is_bound(tmp_path: Path) -> None:
+    status = sandbox_status()
+    if not status.available:
+        if os.environ.get("CI"):
+            pytest.fail(status.reason)
+        pytest.skip(status.reason)
+    repo = Path(__file__).resolve().parents[1]
+    hidden = [repo / "exercises", repo / "tests", repo / ".git", "/etc/shadow", tmp_path.parent]
+    probe = "\n".join(
+        [
+            "import os, json",
+            f"paths = {[str(p) for p in hidden]!r}",
+            "print(json.dumps({p: os.path.exists(p) for p in paths}))",
+            "open('written.txt', 'w').write('ok')",
+            "try:",
+            "    open(os.__file__, 'a')",
+            "    print('venv writable')",
+            "except OSError as exc:",
+            "    print('venv', type(exc).__name__)",
+        ]
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    cmd = bwrap_command(work, [sys.executable, "-I", "-c", probe])
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    seen, venv = proc.stdout.splitlines()
+    assert "true" not in seen, seen
+    assert venv == "venv OSError"
+    assert (work / "written.txt").read_text() == "ok"
+    assert SANDBOX_HOME.startswith("/home/")
