@@ -31,6 +31,7 @@ under ``np.errstate(all="raise")``.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable
 from typing import Any
@@ -135,17 +136,21 @@ def apply(
     params: tuple = (),
     *,
     exact: Kernel | None = None,
+    lowp: Kernel | None = None,
 ) -> Any:
-    """Evaluate ``kernel`` elementwise on ``x`` following the module's dtype policy.
+    """Evaluate an activation elementwise on ``x`` following the module's dtype policy.
 
     Args:
         fname: public function name for error messages.
         x: the input.
         out: optional output array of the input's shape and (promoted) dtype.
-        kernel: float64 block kernel ``kernel(x, o, *params)``.
-        params: extra positional arguments for the kernels.
-        exact: optional kernel ``exact(a, res, *params)`` that is correctly rounded in every float
-            dtype and works on arrays of any shape and layout (it may be called with ``res is a``).
+        kernel: float64 block kernel ``kernel(x, o, *params)`` (accurate to a few float64 ULPs).
+        params: extra positional arguments for the kernels. An ndarray of the input's shape is
+            aligned with the input: each block receives its matching slice, as float64.
+        exact: optional block kernel ``exact(a, res, *params)`` that is correctly rounded in every
+            float dtype; it runs in the input's own dtype (``a`` and ``res`` never overlap).
+        lowp: optional float64 block kernel used for float16 and float32 input, whose result is
+            rounded to those formats: it may trade float64 digits (never float32 ones) for speed.
     """
     a = as_float_array(x, fname)
     scalar = out is None and a.ndim == 0
@@ -154,14 +159,22 @@ def apply(
         return finish(res, scalar)
     with np.errstate(over="ignore", under="ignore"):
         if exact is not None:
-            exact(a, res, *params)
+            run_blocks(a, res, exact, params, native=True)
         else:
-            run_blocks(a, res, kernel, params)
+            use = lowp if lowp is not None and a.dtype != F64 else kernel
+            run_blocks(a, res, use, params)
     return finish(res, scalar)
 
 
-def run_blocks(a: np.ndarray, res: np.ndarray, kernel: Kernel, params: tuple = ()) -> None:
-    """Run a float64 block kernel over ``a`` into ``res`` (same shape, any float dtype)."""
+def run_blocks(
+    a: np.ndarray, res: np.ndarray, kernel: Kernel, params: tuple = (), *, native: bool = False
+) -> None:
+    """Run a block kernel over ``a`` into ``res`` (same shape, any float dtype).
+
+    Blocks are ``CHUNK`` elements long, so a kernel's temporaries stay in cache. With ``native``
+    the kernel sees blocks of the input's dtype; otherwise float64 blocks (converted on the way
+    in, rounded once on the way out).
+    """
     contiguous_out = res.flags.c_contiguous
     dst = res if contiguous_out else np.empty(res.shape, res.dtype)
     src = a
@@ -172,22 +185,37 @@ def run_blocks(a: np.ndarray, res: np.ndarray, kernel: Kernel, params: tuple = (
     xf = src.reshape(-1)
     of = dst.reshape(-1)
     n = xf.size
-    if a.dtype == F64:
+    aligned = [isinstance(p, np.ndarray) and p.shape == a.shape for p in params]
+    if any(aligned):
+        params = tuple(
+            np.ascontiguousarray(p, dtype=F64).reshape(-1) if al else p
+            for p, al in zip(params, aligned, strict=True)
+        )
+
+    def block(i: int, j: int) -> tuple:
+        if not any(aligned):
+            return params
+        return tuple(p[i:j] if al else p for p, al in zip(params, aligned, strict=True))
+
+    if native or a.dtype == F64:
         for i in range(0, n, CHUNK):
-            kernel(xf[i : i + CHUNK], of[i : i + CHUNK], *params)
+            j = min(n, i + CHUNK)
+            kernel(xf[i:j], of[i:j], *block(i, j))
     else:
         m = min(n, CHUNK)
         xb = np.empty(m, F64)
         ob = np.empty(m, F64)
         for i in range(0, n, CHUNK):
-            j = min(n, i + CHUNK) - i
-            np.copyto(xb[:j], xf[i : i + j])
-            kernel(xb[:j], ob[:j], *params)
-            np.copyto(of[i : i + j], ob[:j], casting="same_kind")
+            j = min(n, i + CHUNK)
+            k = j - i
+            np.copyto(xb[:k], xf[i:j])
+            kernel(xb[:k], ob[:k], *block(i, j))
+            np.copyto(of[i:j], ob[:k], casting="same_kind")
     if not contiguous_out:
         np.copyto(res, dst)
 
 
+@functools.lru_cache(maxsize=256)
 def round_down(value: float, dtype: np.dtype) -> Any:
     """The largest number of ``dtype`` that is <= ``value`` (for exact comparisons in that dtype).
 
@@ -199,6 +227,7 @@ def round_down(value: float, dtype: np.dtype) -> Any:
     return v
 
 
+@functools.lru_cache(maxsize=256)
 def round_up(value: float, dtype: np.dtype) -> Any:
     """The smallest number of ``dtype`` that is >= ``value``: ``x < value`` iff ``x < round_up``."""
     v = np.asarray(value, dtype=dtype)[()]
@@ -207,6 +236,7 @@ def round_up(value: float, dtype: np.dtype) -> Any:
     return v
 
 
+@functools.lru_cache(maxsize=256)
 def representable(value: float, dtype: np.dtype) -> bool:
     """Whether ``value`` is exactly a number of ``dtype``."""
     with np.errstate(over="ignore"):
