@@ -119,6 +119,9 @@ def test_exploding_losses_marks_overflow():
     assert [ln.get_label() for ln in ax.get_lines()][:2] == ["gain 1", "gain 1.5"]
     crosses = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
     assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [2]
+    # the same gain has the same colour in the gradient-norm panel
+    norms = P.plot_gradient_norms({g: {"norms": np.ones((1, 3))} for g in results})
+    assert [ln.get_color() for ln in norms.get_lines()] == [ln.get_color() for ln in ax.get_lines()[:2]]
 
 
 def test_layer_means_share_y():

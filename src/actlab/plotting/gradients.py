@@ -133,7 +133,8 @@ def plot_exploding_losses(results: Mapping[float, Mapping[str, Any]], ax: Any = 
         The Axes.
     """
     (ax,) = _as_axes(ax, 1)
-    palette = [COLORS["blue"], COLORS["orange"], COLORS["red"], COLORS["purple"]]
+    # same colours as plot_gradient_norms for the same gains
+    palette = colors_for(str(k) for k in results)
     top = 1.0
     for r in results.values():
         finite = np.asarray(r["losses"])[np.isfinite(r["losses"])]
@@ -142,7 +143,7 @@ def plot_exploding_losses(results: Mapping[float, Mapping[str, Any]], ax: Any = 
     for i, (gain, r) in enumerate(results.items()):
         losses = np.asarray(r["losses"], dtype=np.float64)
         steps = np.arange(len(losses))
-        color = palette[i % len(palette)]
+        color = palette[i]
         ok = np.isfinite(losses)
         ax.plot(
             steps[ok], losses[ok], marker="o", markersize=3, color=color, label=_label(float(gain))
