@@ -20,8 +20,9 @@ expected value: the tests of the checks assert that.
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ __all__ = [
     "get_output",
     "message_leaks",
     "numerical_vjp",
+    "one_torch_thread",
     "rel_error",
     "run_and_judge",
     "student_callable",
@@ -491,3 +493,20 @@ def message_leaks(message: str, expected: Iterable[float]) -> list[str]:
         forms = {f for f in forms if ("." in f or "e" in f) and f.strip("-0.") != ""}
         found.extend(sorted(f for f in forms if f in message))
     return found
+
+
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Run torch on one intra-op thread inside the block, then restore the previous setting.
+
+    The checks train tiny models: two threads make each step about ten times slower here, and far
+    worse when parallel grading jobs compete for the cores.
+    """
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from actlab.grading.checks._common import Check, get_output, student_callable
+from actlab.grading.checks._common import Check, get_output, one_torch_thread, student_callable
 from actlab.grading.spec import ProbeError, Verdict
 
 __all__ = [
@@ -63,8 +63,6 @@ def train_on_digits(
     """
     import torch
 
-    from actlab.data import digits
-
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"train_on_digits: {name} must be a positive int, got {value!r}")
@@ -72,6 +70,15 @@ def train_on_digits(
         raise TypeError(
             f"train_on_digits: model must be a torch.nn.Module, got {type(model).__name__}"
         )
+    with one_torch_thread():
+        return _train(model, lr, epochs, batch_size, seed)
+
+
+def _train(model: Any, lr: float, epochs: int, batch_size: int, seed: int) -> float:
+    import torch
+
+    from actlab.data import digits
+
     train, test = digits("train"), digits("test")
     X, y = torch.tensor(train.X), torch.tensor(train.y)
     generator = torch.Generator().manual_seed(seed)
@@ -286,7 +293,8 @@ def _probe_fix(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
         ]
         accuracy = train_on_digits(model, lr=lr, epochs=epochs, seed=seed)
     X = torch.tensor(digits("train").X)
-    per_layer = _unit_gradients(model, X) if len(shapes) > 1 else []
+    with one_torch_thread():
+        per_layer = _unit_gradients(model, X) if len(shapes) > 1 else []
     return {
         "linear_shapes": np.asarray(shapes, dtype=np.int64).reshape(-1, 2),
         "max_unit_grad": np.concatenate(per_layer) if per_layer else np.zeros(0),

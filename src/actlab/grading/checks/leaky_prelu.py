@@ -22,6 +22,7 @@ from actlab.grading.checks._common import (
     elementwise_input,
     get_output,
     numerical_vjp,
+    one_torch_thread,
     student_callable,
     unpack,
 )
@@ -385,6 +386,15 @@ def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     before = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
     optimiser = torch.optim.SGD(params, lr=lr)
     losses = []
+    with one_torch_thread():
+        _sgd(module, optimiser, x, y, steps, losses)
+    after = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
+    return {"alpha_before": before, "alpha_after": after, "losses": np.asarray(losses)}
+
+
+def _sgd(module: Any, optimiser: Any, x: Any, y: Any, steps: int, losses: list[float]) -> None:
+    import torch
+
     for _ in range(steps):
         optimiser.zero_grad()
         loss = torch.mean((module(x) - y) ** 2)
@@ -396,8 +406,6 @@ def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
         loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
-    after = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
-    return {"alpha_before": before, "alpha_after": after, "losses": np.asarray(losses)}
 
 
 def _judge_trains(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
