@@ -218,9 +218,19 @@ def _no_kernel(x: np.ndarray, o: np.ndarray, *params: Any) -> None:  # pragma: n
 
 
 def _threshold_exact(a: np.ndarray, res: np.ndarray, t: float, v: float) -> None:
-    # x <= t iff x <= round_down(t) for x of the dtype; NaN is not <= t, so it passes through
-    np.copyto(res, a)
-    np.putmask(res, a <= round_down(t, a.dtype), np.asarray(v, dtype=a.dtype))
+    # x <= t iff x <= round_down(t) for x of the dtype. Select-free: max(x, t) * (x > t) + v * (x <= t);
+    # max(x, t) is finite wherever it meets a 0, and NaN (not <= t) passes through
+    td = round_down(t, a.dtype)
+    vd = np.asarray(v, dtype=a.dtype)
+    if np.isinf(td):  # t = -inf: only x = -inf is replaced
+        np.copyto(res, a)
+        np.putmask(res, a <= td, vd)
+        return
+    low = a <= td
+    np.maximum(a, td, out=res)
+    res *= ~low
+    low_v = np.multiply(low, vd, dtype=a.dtype)
+    res += low_v
 
 
 def threshold_grad(x: ArrayLike, threshold: float, value: float, *, out: Out = None) -> Any:
