@@ -121,3 +121,12 @@ def test_tensors_and_loader():
     assert batches_a == batches_b
     assert [len(b) for b in batches_a] == [16, 16, 16, 2]
     assert sorted(y for b in batches_a for y in b) == sorted(d.y.tolist())
+
+
+def test_bundled_sets_are_cached_and_read_only():
+    a, b = data.digits("train", seed=3), data.digits("train", seed=3)
+    assert a.X is b.X
+    with pytest.raises(ValueError):
+        a.X[0, 0] = 0.0
+    with pytest.raises(ValueError):
+        a.y[0] = 0

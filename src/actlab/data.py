@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -252,6 +253,9 @@ def split(data: Dataset, *, test_size: float = 0.25, seed: int = 0) -> tuple[Dat
     )
 
 
+# Loading digits parses a CSV (about 0.1 s); experiments ask for the same split many times. The
+# arrays of a Dataset are read-only, so one cached copy can be shared.
+@lru_cache(maxsize=32)
 def _bundled(
     loader_name: str, func: str, split_: str, test_size: float, seed: int, scale: bool
 ) -> Dataset:
