@@ -1,0 +1,57 @@
+"""The start page, index.ipynb: every chapter and exercise listed in order, every link alive."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+INDEX = REPO / "index.ipynb"
+
+CHAPTERS = {
+    "chapters/01_overview.ipynb": "全连接层激活函数概述",
+    "chapters/02_common_activations.ipynb": "常见的全连接层激活函数",
+    "chapters/03_selection_and_optimisation.ipynb": "激活函数的选择与优化",
+    "chapters/04_applications.ipynb": "激活函数在深度学习中的应用案例",
+}
+EXERCISES = [
+    f"exercises/release/{name}.ipynb"
+    for name in (
+        "01_dense_layer",
+        "02_stable_sigmoid_tanh",
+        "03_relu_backprop",
+        "04_leaky_prelu",
+        "05_cross_validation",
+        "06_dead_units",
+        "07_gelu_transformer",
+    )
+]
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def _markdown() -> str:
+    cells = json.loads(INDEX.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_index_lists_chapters_then_exercises_in_order() -> None:
+    links = _LINK.findall(_markdown())
+    local = [link for link in links if not re.match(r"[a-z]+://", link)]
+    assert [link for link in local if link.startswith("chapters/")] == list(CHAPTERS)
+    assert [link for link in local if link.startswith("exercises/")] == EXERCISES
+
+
+def test_every_link_of_the_index_exists() -> None:
+    for link in _LINK.findall(_markdown()):
+        if re.match(r"[a-z]+://|#", link):
+            continue
+        assert (REPO / link).is_file(), f"index.ipynb links to {link}, which does not exist"
+
+
+def test_index_gives_the_chinese_titles_and_how_to_check_work() -> None:
+    text = _markdown()
+    for title in CHAPTERS.values():
+        assert title in text
+    for needle in ("check(", "actlab validate", "help(actlab.activations)", "README"):
+        assert needle in text, f"index.ipynb does not mention {needle}"
