@@ -176,3 +176,19 @@ def test_numerical_vjp_matches_an_analytic_gradient() -> None:
     num = numerical_vjp(np.tanh, x, dout)
     assert common.rel_error(num, dout * (1 - np.tanh(x) ** 2)) < 1e-8
     assert np.array_equal(x, np.random.default_rng(0).standard_normal((3, 4)))  # x untouched
+
+
+def test_outputs_of_the_wrong_form_fail_instead_of_crashing() -> None:
+    spec = get_check("cross_validate_activations")
+    outputs = {
+        "call_activation": np.array(["relu"]),
+        "call_train": np.zeros(7, dtype=bool),  # not a multiple of the number of samples
+        "call_test": np.zeros(7, dtype=bool),
+        "call_score": np.zeros(1),
+        "mean": np.zeros(1),
+        "std": np.zeros(1),
+        "choice": np.array("relu"),
+    }
+    verdict = spec.judge(outputs, activations=["relu"])
+    assert not verdict.passed
+    assert "unexpected form" in verdict.message

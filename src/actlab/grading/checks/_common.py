@@ -96,6 +96,12 @@ class Check:
             return self.judge_fn(outputs, **case)
         except _MissingOutput as exc:
             return Verdict.fail(str(exc))
+        except (ValueError, TypeError, IndexError) as exc:
+            # outputs of the wrong form (a kernel that wrote its own) must fail, not crash the judge
+            return Verdict.fail(
+                f"the probe's outputs have an unexpected form and cannot be judged "
+                f"({type(exc).__name__}: {exc})"
+            )
 
 
 class _MissingOutput(Exception):
