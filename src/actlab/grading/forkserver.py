@@ -1,4 +1,6 @@
-"""A warm kernel factory inside the sandbox: ``python -m actlab.grading.forkserver MODULES_JSON``.
+"""A warm kernel factory inside the sandbox.
+
+Started as ``python -m actlab.grading.forkserver MODULES_JSON [SETUP_CELLS_JSON_FILE]``.
 
 Importing torch costs seconds of CPU, and every graded kernel needs the same imports. The grader
 therefore starts, per worker, one sandbox whose process (this module) imports those modules once,
@@ -15,6 +17,10 @@ The isolation between two submissions that share a sandbox rests on:
 * the kernel closes this process's command pipes before any student code runs, so it cannot talk
   to the grader; it could only kill this process, which ends its own grading (status ``crashed``).
 
+What it imports: the modules the grader names (those the source notebook imports, numpy, IPython,
+the exercise's checks), then every module that the exercise's locked set-up cells import when run
+once in a throwaway child (:func:`_rehearse`).
+
 Protocol, one JSON object per line: the grader writes ``{"run": DIR}``; this process answers
 ``{"ready": true}`` once after its imports, then ``{"started": PID}`` and ``{"exit": CODE}`` per run
 (``CODE`` is negative for a signal).
@@ -27,6 +33,7 @@ import importlib
 import json
 import os
 import random
+import signal
 import sys
 
 __all__ = ["main"]
@@ -40,6 +47,43 @@ def _preload(modules: list[str]) -> None:
             importlib.import_module(name)
         except Exception:  # noqa: BLE001, S112 -- a kernel that needs the module will say why
             continue
+
+
+def _rehearse(path: str) -> list[str]:
+    """Run the exercise's locked set-up cells once in a throwaway child, and return the modules
+    they imported (in import order). The child's state is discarded; only the module names come
+    back, so that this process can import them too. Libraries import a lot lazily (torch's
+    ``use_deterministic_algorithms`` pulls in hundreds of modules on first call)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            cells = json.load(fh)
+    except (OSError, ValueError):
+        return []
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        signal.alarm(60)
+        namespace: dict[str, object] = {"__name__": "__rehearsal__"}
+        try:
+            for source in cells:
+                try:
+                    exec(compile(source, "<set-up cell>", "exec"), namespace)  # noqa: S102
+                except Exception:  # noqa: BLE001, S112 -- e.g. a magic; keep what was imported
+                    continue
+        finally:
+            with os.fdopen(write_fd, "w", encoding="utf-8") as out:
+                out.write(json.dumps(list(sys.modules)))
+            os._exit(0)
+    os.close(write_fd)
+    with os.fdopen(read_fd, encoding="utf-8") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    try:
+        names = json.loads(data)
+    except ValueError:
+        return []
+    return [n for n in names if isinstance(n, str) and n not in sys.modules]
 
 
 def _child(workdir: str, command_fds: tuple[int, int]) -> None:
@@ -67,6 +111,8 @@ def _child(workdir: str, command_fds: tuple[int, int]) -> None:
 def main() -> None:
     modules = json.loads(sys.argv[1]) if len(sys.argv) > 1 else []
     _preload(["numpy", "IPython.core.interactiveshell", "traitlets.config", *modules])
+    if len(sys.argv) > 2:
+        _preload(_rehearse(sys.argv[2]))
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
         raise SystemExit("forkserver: cannot make the process non-dumpable")

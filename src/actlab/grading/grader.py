@@ -152,6 +152,7 @@ class KernelRun:
     cell_errors: dict[int, str]
     output: str
     cell_outputs: dict[int, str] = field(default_factory=dict)
+    cell_seconds: dict[int, float] = field(default_factory=dict)  # as reported by the kernel
 
 
 # --- step 2: the cells to run -------------------------------------------------------------------
@@ -326,7 +327,12 @@ def _write_job(
             "file_bytes": limits.file_bytes,
             "open_files": limits.open_files,
             "cpu_seconds": int(settings.timeout) + 5,
-            "processes": limits.processes,
+            # RLIMIT_NPROC only where it is the process limit (a non-root grader without a pids
+            # cgroup): elsewhere the cgroup does the job, and for a normal user the count would
+            # include all of the user's own processes.
+            "processes": limits.processes
+            if settings.sandbox and os.getuid() != 0 and not JobCgroup.available()
+            else None,
         },
     }
     (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
@@ -359,6 +365,7 @@ class _Watch:
         self.reached: set[int] = set()
         self.errors: dict[int, str] = {}
         self.outputs: dict[int, str] = {}
+        self.seconds: dict[int, float] = {}
         self.done = False
         self.killed: str | None = None
         self.killed_status = "timeout"
@@ -388,6 +395,7 @@ class _Watch:
                         self.errors[index] = str(event["error"])[:2000]
                     if event.get("output"):
                         self.outputs[index] = str(event["output"])[:limit]
+                    self.seconds[index] = float(event.get("seconds", 0.0))
                     self.current = None
                 elif kind == "done":
                     self.done = True
@@ -419,7 +427,7 @@ class _Watch:
         return None
 
     def result(self, code: int | None, output: str = "") -> KernelRun:
-        args = (self.reached, self.errors, output, self.outputs)
+        args = (self.reached, self.errors, output, self.outputs, self.seconds)
         if self.killed is not None:
             return KernelRun(self.killed_status, self.killed, *args)
         if code is None:
@@ -551,7 +559,13 @@ class _Slot:
 
     READY_TIMEOUT = 120.0
 
-    def __init__(self, settings: Settings, poison: _Poison | None, preload: list[str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        poison: _Poison | None,
+        preload: list[str],
+        plan: ExercisePlan,
+    ) -> None:
         self.settings = settings
         self.root = Path(tempfile.mkdtemp(prefix="actlab-slot-"))
         self.home, self.tmp, self.shm = (self.root / d for d in ("home", "tmp", "shm"))
@@ -559,7 +573,12 @@ class _Slot:
             d.mkdir()
         self.alive = False
         self.cgroup = JobCgroup(settings.limits.processes + 8, settings.limits.cpus)
-        argv = [sys.executable, "-I", "-B", "-m", "actlab.grading.forkserver", json.dumps(preload)]
+        setup = [cell_source(c) for c in plan.notebook["cells"] if _is_setup_cell(c)]
+        (self.home / "setup-cells.json").write_text(json.dumps(setup), encoding="utf-8")
+        argv = [
+            sys.executable, "-I", "-B", "-m", "actlab.grading.forkserver", json.dumps(preload),
+            f"{SANDBOX_HOME}/setup-cells.json",
+        ]  # fmt: skip
         cmd = self.cgroup.wrap(
             bwrap_command(
                 self.home,
@@ -823,6 +842,17 @@ def file_key(path: str, data: bytes, plan: ExercisePlan) -> str:
     return h.hexdigest()
 
 
+def _is_setup_cell(cell: dict[str, Any]) -> bool:
+    """A locked code cell of the instructor's that is neither a solution nor a test."""
+    return (
+        cell.get("cell_type") == "code"
+        and grade_id(cell) is not None
+        and is_locked(cell)
+        and not is_solution(cell)
+        and not is_test(cell)
+    )
+
+
 def preload_modules(plan: ExercisePlan) -> list[str]:
     """The modules a warm sandbox imports for ``plan``: the grading machinery, the exercise's
     checks, and every module the source notebook's code cells import at top level."""
@@ -888,7 +918,7 @@ class Grader:
                 break
             if slot.alive:
                 return slot
-        slot = _Slot(self.settings, self.poison, self.preload)
+        slot = _Slot(self.settings, self.poison, self.preload, self.plan)
         with self._lock:
             self._slots = [s for s in self._slots if s.alive]
             self._slots.append(slot)

@@ -142,6 +142,7 @@ def run_job(progress_fd: int | None) -> None:
     progress.send(event="ready", t=time.time())
     for cell in job["cells"]:
         index = cell["index"]
+        started = time.monotonic()
         progress.send(event="start", cell=index)
         out = _CappedText(output_limit)
         sys.stdout = sys.stderr = out
@@ -158,7 +159,13 @@ def run_job(progress_fd: int | None) -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             sys.stdout, sys.stderr = real_stdout, real_stderr
-        progress.send(event="end", cell=index, error=error, output=out.text())
+        progress.send(
+            event="end",
+            cell=index,
+            error=error,
+            output=out.text(),
+            seconds=round(time.monotonic() - started, 4),
+        )
     progress.send(event="done")
     sys.stdout.flush()
     os._exit(0)
