@@ -35,7 +35,18 @@ _SUBMODULES = (
     "widgets",
 )
 
-__all__ = ["__version__", *_SUBMODULES]
+__all__ = [
+    "__version__",
+    "activations",
+    "data",
+    "experiments",
+    "gradient_check",
+    "grading",
+    "networks",
+    "plotting",
+    "reproducibility",
+    "widgets",
+]
 
 
 def __getattr__(name: str) -> ModuleType:
