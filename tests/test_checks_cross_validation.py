@@ -12,7 +12,7 @@ import pytest
 import torch
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from actlab.grading.checks._common import run_and_judge
+from actlab.grading.checks._common import message_leaks, run_and_judge
 from actlab.grading.checks.cross_validation import fit_score, imbalanced_moons
 from actlab.grading.spec import get_check, run_probe
 
@@ -47,6 +47,17 @@ def variant(folds_for=None, stats=None, choose=None):
         return {"mean": mean, "std": std, "choice": pick(mean)}
 
     return cv
+
+
+@pytest.fixture(scope="module")
+def right_means() -> dict[int, list[float]]:
+    """The means and spreads a correct answer reports, for the one- and two-activation cases."""
+    out = {}
+    for case in (ONE, CASE):
+        X, y = imbalanced_moons(seed=0)
+        result = solution(X, y, case["activations"], fit_score)
+        out[len(case["activations"])] = [*result["mean"].values(), *result["std"].values()]
+    return out
 
 
 def test_fit_score_is_deterministic_and_leaves_the_global_seed_alone() -> None:
@@ -118,11 +129,12 @@ def test_solution_passes(case: dict) -> None:
         ),
     ],
 )
-def test_wrong_cross_validation_is_named(wrong, symptom: str) -> None:
+def test_wrong_cross_validation_is_named(wrong, symptom: str, right_means: dict) -> None:
     case = CASE if "different folds" in symptom or "choice" in symptom else ONE
     verdict = run_and_judge("cross_validate_activations", wrong, **case)
     assert not verdict.passed
     assert symptom in verdict.message, verdict.message
+    assert message_leaks(verdict.message, right_means[len(case["activations"])]) == []
 
 
 def test_malformed_results_are_probe_errors() -> None:
