@@ -148,6 +148,7 @@ def summarise_cv(rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
     stats.sort(key=lambda s: s["mean"])
     best = stats[0]
     for s in stats:
-        s["gap"] = s["mean"] - best["mean"]
+        # rounded so that equal means (sums of the same counts in another order) show a gap of 0
+        s["gap"] = round(s["mean"] - best["mean"], 12)
         s["within_noise"] = bool(s["mean"] - s["std"] <= best["mean"] + best["std"])
     return stats

@@ -50,7 +50,8 @@ def init_comparison(
     Returns:
         One dict per init: ``init``, ``layer_std`` (array ``(depth,)``: the standard deviation of
         each hidden layer's activations on the training set at initialisation), ``epoch``,
-        ``train_error`` (array, epoch 0 = untrained) and ``test_error`` (after training).
+        ``train_error`` and ``train_loss`` (arrays, epoch 0 = untrained) and ``test_error`` (after
+        training).
     """
     import torch
 
@@ -83,6 +84,7 @@ def init_comparison(
                 "layer_std": stds,
                 "epoch": np.array([r["epoch"] for r in history]),
                 "train_error": np.array([r["train_error"] for r in history]),
+                "train_loss": np.array([r["train_loss"] for r in history]),
                 "test_error": evaluate(net, test_set)["error"],
             }
         )

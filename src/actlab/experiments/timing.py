@@ -3,7 +3,7 @@
 The timings use torch's own implementation (``torch.nn.functional``; Swish, which torch lacks, as
 ``x * sigmoid(beta * x)``), the code a network actually runs in training, on one thread. Each
 activation is timed for the forward pass alone and for forward plus backward, on a float32 tensor
-small enough to stay in cache (2^14 elements by default), so that arithmetic and not memory
+small enough to stay in cache (2^16 elements, 256 KiB, by default), so that arithmetic and not memory
 bandwidth decides. The best of several repeats is reported, divided by ReLU's.
 
 Absolute times depend on the machine and on what else runs on it, so a chapter marks this output
@@ -57,7 +57,7 @@ def torch_reference(key: str) -> Callable:
 def activation_cost(
     keys: Sequence[str] | None = None,
     *,
-    size: int = 2**14,
+    size: int = 2**16,
     repeats: int = 5,
     calls: int = 10,
     seed: int = 0,
@@ -67,7 +67,7 @@ def activation_cost(
     Args:
         keys: registry keys; default: every elementwise activation. ReLU is always measured (it is
             the reference).
-        size: number of float32 elements. Default: 2**14.
+        size: number of float32 elements. Default: 2**16.
         repeats: timed repeats (the fastest is kept: the one least disturbed by other work on the
             machine). Default: 5.
         calls: calls per repeat. Default: 10.

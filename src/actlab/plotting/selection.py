@@ -174,16 +174,19 @@ def plot_layer_statistics(
     return axes
 
 
-def plot_init_comparison(rows: Sequence[dict[str, Any]], ax: Any = None) -> Any:
-    """Per-layer activation spread at initialisation and the training error, per initialisation.
+def plot_init_comparison(
+    rows: Sequence[dict[str, Any]], ax: Any = None, *, metric: str = "train_loss"
+) -> Any:
+    """Per-layer activation spread at initialisation and a training curve, per initialisation.
 
     Args:
         rows: :func:`actlab.experiments.initialisation.init_comparison`.
         ax: two Axes, or None.
+        metric: ``"train_loss"`` or ``"train_error"``. Default: ``"train_loss"``.
     """
     axes = _as_axes(ax, 2)
     for i, row in enumerate(rows):
-        _need(row, ("init", "layer_std", "epoch", "train_error"), "plot_init_comparison")
+        _need(row, ("init", "layer_std", "epoch", metric), "plot_init_comparison")
         color = [COLORS["orange"], COLORS["blue"], COLORS["green"], COLORS["red"]][i % 4]
         axes[0].semilogy(
             np.arange(1, len(row["layer_std"]) + 1),
@@ -192,11 +195,11 @@ def plot_init_comparison(rows: Sequence[dict[str, Any]], ax: Any = None) -> Any:
             label=row["init"],
         )
         axes[1].plot(
-            row["epoch"], row["train_error"], "-o", markersize=3, color=color, label=row["init"]
+            row["epoch"], row[metric], "-o", markersize=3, color=color, label=row["init"]
         )
     finish(axes[0], title="Std of each layer at initialisation", xlabel="layer", ylabel="std (log)")
-    finish(axes[1], title="Training error", xlabel="epoch", ylabel="error rate")
-    axes[1].set_ylim(0, 1)
+    name = "loss" if metric == "train_loss" else "error rate"
+    finish(axes[1], title=f"Training {name}", xlabel="epoch", ylabel=f"training {name}")
     return axes
 
 
