@@ -16,7 +16,6 @@ from actlab.grading.checks._common import message_leaks, run_and_judge
 from actlab.grading.checks.cross_validation import fit_score, imbalanced_moons
 from actlab.grading.spec import get_check, run_probe
 
-torch.set_num_threads(1)
 CASE = {"activations": ["relu", "tanh"]}
 ONE = {"activations": ["relu"]}  # enough for the faults that do not involve the comparison
 

@@ -17,8 +17,6 @@ from actlab.grading.checks.dead_units import (
     train_on_digits,
 )
 
-torch.set_num_threads(1)
-
 
 def _relu_outputs(model, X):
     h, outs = X, []
