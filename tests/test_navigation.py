@@ -1,4 +1,5 @@
-"""The start page, index.ipynb: every chapter and exercise listed in order, every link alive."""
+"""Finding one's way through the course: the start page lists every chapter and exercise in order,
+each chapter ends with links to the next chapter and to its exercises, and no link is dead."""
 
 from __future__ import annotations
 
@@ -30,9 +31,10 @@ EXERCISES = [
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
-def _markdown() -> str:
-    cells = json.loads(INDEX.read_text(encoding="utf-8"))["cells"]
-    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+def _markdown(path: Path = INDEX, last: int | None = None) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+    return "\n".join(markdown[-last:] if last else markdown)
 
 
 def test_index_lists_chapters_then_exercises_in_order() -> None:
@@ -55,3 +57,22 @@ def test_index_gives_the_chinese_titles_and_how_to_check_work() -> None:
         assert title in text
     for needle in ("check(", "actlab validate", "help(actlab.activations)", "README"):
         assert needle in text, f"index.ipynb does not mention {needle}"
+
+
+def test_each_chapter_ends_with_links_to_the_next_chapter_and_its_exercises() -> None:
+    chapters = list(CHAPTERS)
+    for i, chapter in enumerate(chapters):
+        path = REPO / chapter
+        ending = [
+            (path.parent / link).resolve()
+            for link in _LINK.findall(_markdown(path, last=3))
+            if not re.match(r"[a-z]+://|#", link)
+        ]
+        for target in ending:
+            assert target.is_file(), f"{chapter} links to {target}, which does not exist"
+        if i + 1 < len(chapters):
+            assert (REPO / chapters[i + 1]).resolve() in ending, (
+                f"{chapter}: no link to the next chapter"
+            )
+        exercises = [t for t in ending if t.parent == (REPO / "exercises" / "release").resolve()]
+        assert exercises, f"{chapter}: its ending links to no exercise in exercises/release"
