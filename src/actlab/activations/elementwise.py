@@ -100,11 +100,11 @@ SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 GELU_TANH_KAPPA = 0.044715
 INV_SQRT2 = 1.0 / math.sqrt(2.0)
 INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-# exp(x) * 2**SCALE_BITS stays normal for x > -745 - SCALE_BITS*ln2, so products like x * exp(x)
-# can be formed in the normal range and rounded into the subnormal range only once.
-SCALE_BITS = 128
-SCALE_LN = SCALE_BITS * math.log(2.0)
-SCALE_DOWN = 2.0**-SCALE_BITS
+# Cody-Waite split of ln 2 (fdlibm): k * LN2_HI is exact for |k| < 2**20
+LN2_HI = 6.93147180369123816490e-01
+LN2_LO = 1.90821492927058770002e-10
+INV_LN2 = 1.0 / math.log(2.0)
+DEEP = -700.0  # below this, x * exp(x) and its kin are (nearly) subnormal
 SPLITTER = 134217729.0  # 2**27 + 1, Veltkamp splitting for exact products
 
 
@@ -170,18 +170,31 @@ def _exp_neg_half_square(x: np.ndarray) -> np.ndarray:
     return e
 
 
-def _mul_by_exp_scaled(x: np.ndarray, m: np.ndarray, o: np.ndarray) -> None:
-    """o = x * m * exp(x) for x < 0, rounding only once into the subnormal range.
+def _exp_split(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """exp(x) = m * 2**k with m = exp(r), |r| <= ln2/2, for finite x (Cody-Waite reduction).
 
-    ``m`` is a positive factor of order 1. Used for left tails like silu's x*exp(x).
+    A product like x * exp(x) formed as ldexp(x * m, k) is rounded once, at the end, even where it
+    lands among the subnormals (where exp(x) itself would already have lost digits).
     """
-    deep = x < -700.0
-    np.exp(x, out=o)
-    np.multiply(o, m, out=o)
-    np.multiply(o, x, out=o)
-    if deep.any():
-        xd = np.maximum(x[deep], -900.0)
-        o[deep] = (xd * (m[deep] * np.exp(xd + SCALE_LN))) * SCALE_DOWN
+    k = np.rint(x * INV_LN2)
+    r = x - k * LN2_HI
+    r -= k * LN2_LO
+    return np.exp(r), k.astype(np.int64)
+
+
+def _deep_tail(x: np.ndarray, o: np.ndarray, grad: bool) -> None:
+    """Left tail (x < DEEP) of silu, mish and their derivatives, rounded once.
+
+    There u = exp(x) < 1e-304, so silu = x u/(1+u) and mish = x u (u+2)/(u(u+2)+2) both equal x u,
+    and both derivatives equal u (1 + x), to a relative O(u).
+    """
+    deep = x < DEEP
+    if not deep.any():
+        return
+    xd = np.maximum(x[deep], -1000.0)  # beyond, everything is 0
+    m, k = _exp_split(xd)
+    m *= (xd + 1.0) if grad else xd
+    o[deep] = np.ldexp(m, k)
 
 
 # float32/float16 primitives: float64 results within ~1e-13 (relative) of the exact value, which
@@ -926,7 +939,7 @@ def silu(x: ArrayLike, *, out: Out = None) -> Any:
 
 def silu_grad(x: ArrayLike, *, out: Out = None) -> Any:
     r"""Derivative of :func:`silu`: :math:`\sigma(x)\,(1 + x\,\sigma(-x))`. silu'(0) = 0.5."""
-    return apply("silu_grad", x, out, _swish_grad_kernel, (1.0,))
+    return apply("silu_grad", x, out, _swish_grad_kernel, (1.0,), lowp=_swish_grad_lowp)
 
 
 def swish(x: ArrayLike, beta: float = 1.0, *, out: Out = None) -> Any:
@@ -955,7 +968,7 @@ def swish(x: ArrayLike, beta: float = 1.0, *, out: Out = None) -> Any:
 def swish_grad(x: ArrayLike, beta: float = 1.0, *, out: Out = None) -> Any:
     r"""Derivative of :func:`swish` w.r.t. x: :math:`\sigma(\beta x)(1 + \beta x\,\sigma(-\beta x))`."""
     b = real_param(beta, "beta", "swish_grad")
-    return apply("swish_grad", x, out, _swish_grad_kernel, (b,))
+    return apply("swish_grad", x, out, _swish_grad_kernel, (b,), lowp=_swish_grad_lowp)
 
 
 def _swish_lowp(x: np.ndarray, o: np.ndarray, beta: float) -> None:
@@ -979,12 +992,15 @@ def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True) 
     if beta != 1.0:
         np.copyto(e, x, where=np.isinf(x) & (bx >= 0))
     np.divide(e, o, out=o)
-    if deep and beta == 1.0 and (deep_mask := bx < -700.0).any():
-        xd = np.maximum(x[deep_mask], -900.0)
-        o[deep_mask] = (xd * np.exp(xd + SCALE_LN)) * SCALE_DOWN
+    if deep and beta == 1.0:
+        _deep_tail(x, o, grad=False)
 
 
-def _swish_grad_kernel(x: np.ndarray, o: np.ndarray, beta: float) -> None:
+def _swish_grad_lowp(x: np.ndarray, o: np.ndarray, beta: float) -> None:
+    _swish_grad_kernel(x, o, beta, deep=False)
+
+
+def _swish_grad_kernel(x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True) -> None:
     # s(bx) * (1 + bx * s(-bx)), with s(bx) and s(-bx) both from e = exp(-|bx|): no 1 - s
     if beta == 0.0:
         o.fill(0.5)
@@ -1002,6 +1018,41 @@ def _swish_grad_kernel(x: np.ndarray, o: np.ndarray, beta: float) -> None:
     e *= d
     e += 1.0
     np.multiply(s, e, out=o)
+    if deep and beta == 1.0:
+        _silu_grad_left(x, o)
+        _deep_tail(x, o, grad=True)
+
+
+# silu'(x) = 0 at x = SILU_ROOT (where 1 + x + e^x = 0); e^SILU_ROOT as a double-length pair
+SILU_ROOT = -1.2784645427610738
+SILU_ROOT_EXP_HI = 0.27846454276107374
+SILU_ROOT_EXP_LO = 2.2610738514696916e-17
+
+
+def _silu_grad_left(x: np.ndarray, o: np.ndarray) -> None:
+    """float64 silu'(x) for DEEP < x < 0 as e (1 + x + e) / (1 + e)^2, e = exp(x).
+
+    s(x) (1 + x s(-x)) cancels around the minimum of SiLU (x = -1.28). Here 1 + x is exact, and
+    near the root e = E0 exp(x - x0) with E0 = exp(x0) to double length, so that
+    (1 + x) + E0_hi is exact (Sterbenz) and the rest is small: the numerator keeps its digits.
+    """
+    idx, v = _subset(x, (x > DEEP) & (x < 0.0))
+    if not idx.size:
+        return
+    e = np.exp(v)
+    num = (v + 1.0) + e
+    near = np.abs(v - SILU_ROOT) < 0.125
+    if near.any():
+        vn = v[near]
+        em = np.expm1(vn - SILU_ROOT)  # x - x0 is exact here
+        num[near] = ((vn + 1.0) + SILU_ROOT_EXP_HI) + (
+            SILU_ROOT_EXP_LO + (SILU_ROOT_EXP_HI + SILU_ROOT_EXP_LO) * em
+        )
+    d = e + 1.0
+    num *= e
+    num /= d
+    num /= d
+    o[idx] = num
 
 
 def mish(x: ArrayLike, *, out: Out = None) -> Any:
@@ -1025,7 +1076,7 @@ def mish(x: ArrayLike, *, out: Out = None) -> Any:
         >>> mish([0.0, 1.0])
         array([0.        , 0.86509839])
     """
-    return apply("mish", x, out, _mish_kernel)
+    return apply("mish", x, out, _mish_kernel, lowp=_mish_lowp)
 
 
 def _mish_tsp(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -1037,16 +1088,16 @@ def _mish_tsp(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return num / den, den, u
 
 
-def _mish_kernel(x: np.ndarray, o: np.ndarray) -> None:
+def _mish_lowp(x: np.ndarray, o: np.ndarray) -> None:
+    _mish_kernel(x, o, deep=False)
+
+
+def _mish_kernel(x: np.ndarray, o: np.ndarray, deep: bool = True) -> None:
     tsp, _, _ = _mish_tsp(x)
     np.clip(x, -FMAX, np.inf, out=o)  # -inf meets tsp = 0
     o *= tsp
-    if (deep := x < -700.0).any():
-        xd = np.maximum(x[deep], -900.0)
-        ed = np.exp(xd + SCALE_LN)  # u * 2**128
-        ud = ed * SCALE_DOWN
-        # mish = x * u (u + 2) / (u (u + 2) + 2), with u tiny
-        o[deep] = (xd * ed * ((ud + 2.0) / (ud * (ud + 2.0) + 2.0))) * SCALE_DOWN
+    if deep:
+        _deep_tail(x, o, grad=False)
 
 
 def mish_grad(x: ArrayLike, *, out: Out = None) -> Any:
@@ -1057,10 +1108,14 @@ def mish_grad(x: ArrayLike, *, out: Out = None) -> Any:
 
     mish'(0) = tanh(log 2) = 0.6.
     """
-    return apply("mish_grad", x, out, _mish_grad_kernel)
+    return apply("mish_grad", x, out, _mish_grad_kernel, lowp=_mish_grad_lowp)
 
 
-def _mish_grad_kernel(x: np.ndarray, o: np.ndarray) -> None:
+def _mish_grad_lowp(x: np.ndarray, o: np.ndarray) -> None:
+    _mish_grad_kernel(x, o, deep=False)
+
+
+def _mish_grad_kernel(x: np.ndarray, o: np.ndarray, deep: bool = True) -> None:
     tsp, den, u = _mish_tsp(x)
     pos = x >= 0
     # x * sech^2(sp) * sigmoid(x) = 4 x u^2 (1+u) / den^2  (x >= 0)
@@ -1073,6 +1128,8 @@ def _mish_grad_kernel(x: np.ndarray, o: np.ndarray) -> None:
     term /= den
     term /= den
     np.add(tsp, term, out=o)
+    if deep:
+        _deep_tail(x, o, grad=True)
 
 
 def hardswish(x: ArrayLike, *, out: Out = None) -> Any:
@@ -1599,6 +1656,20 @@ _TANHSHRINK_SERIES = (
     -6404582.0 / 10854718875.0,
 )
 _TANHSHRINK_SERIES_BOUND = 0.1
+# x coth(x) - 1 = sum_{n>=1} 2^(2n) B_2n x^(2n) / (2n)!  (B: Bernoulli numbers), so that
+# x - tanh(x) = tanh(x) (x coth(x) - 1) without cancellation; 26 terms reach 1e-17 for |x| < 1.5
+_XCOTH_SERIES = (
+    0.3333333333333333, -0.022222222222222223, 0.0021164021164021165, -0.00021164021164021165,
+    2.1377799155576935e-05, -2.1644042808063972e-06, 2.1925947851873778e-07,
+    -2.2214608789979678e-08, 2.2507846516808994e-09, -2.2805151204592183e-10,
+    2.3106432599002624e-11, -2.3411706819824882e-12, 2.3721017400233653e-13,
+    -2.4034415333307705e-14, 2.4351954029183367e-15, -2.4673688045172075e-16,
+    2.499967277122081e-17, -2.532996435740635e-18, 2.566461970282629e-19,
+    -2.6003696460137274e-20, 2.63472530441538e-21, -2.669534864157395e-22,
+    2.704804322109031e-23, -2.7405397543699514e-24, 2.7767473173164437e-25,
+    -2.813433248661879e-26,
+)
+_XCOTH_BOUND = 1.5
 
 
 def tanhshrink(x: ArrayLike, *, out: Out = None) -> Any:
@@ -1630,6 +1701,19 @@ def _tanhshrink_kernel(x: np.ndarray, o: np.ndarray, lowp: bool = False) -> None
     else:
         np.tanh(x, out=o)
     np.subtract(x, o, out=o)
+    if not lowp:
+        # float64: tanh(x) (x coth(x) - 1) where x - tanh(x) would lose up to 8 digits
+        idx, v = _subset(x, np.abs(x) < _XCOTH_BOUND)
+        if idx.size:
+            z = v * v
+            acc = np.full_like(v, _XCOTH_SERIES[-1])
+            for c in _XCOTH_SERIES[-2::-1]:
+                acc *= z
+                acc += c
+            acc *= z
+            acc *= np.tanh(v)
+            o[idx] = acc
+        return
     small = np.abs(x) < _TANHSHRINK_SERIES_BOUND
 
     def series(xs: np.ndarray) -> np.ndarray:

@@ -125,6 +125,8 @@ SILU_MIN = -0.27846454276107380
 MISH_MIN = -0.30884341301725041
 GELU_MIN = -0.16997120747990367
 SELU_MIN = -ew.SELU_SCALE_ALPHA
+# exp(-|x|) < 1e-4 beyond this: the float32 kernels of softplus and logsigmoid switch to a series
+LOG_1E4 = math.log(1e4)
 
 _RECORDS = (
     _rec("threshold", "Threshold", r"y = \begin{cases} x, & x > \theta \\ v, & x \le \theta \end{cases}",
@@ -161,11 +163,11 @@ _RECORDS = (
     _rec("tanh", "Tanh", r"\tanh(x) = \frac{e^x - e^{-x}}{e^x + e^{-x}}", range=(-1.0, 1.0),
          monotonic=True, smoothness="Cinf", zero_centred=True, saturates="both", num_parameters=0,
          year=1998, paper="classical; LeCun, Bottou, Orr & Müller 1998, Efficient BackProp",
-         switch_points=(0.0,)),
+         switch_points=(-(2.0**-10), 0.0, 2.0**-10)),
     _rec("logsigmoid", "LogSigmoid", r"\log \sigma(x) = -\log(1 + e^{-x})", range=(-INF, 0.0),
          monotonic=True, smoothness="Cinf", zero_centred=False, saturates="right",
          num_parameters=0, year=None, paper="classical (log-likelihood of the logistic model)",
-         switch_points=(0.0,)),
+         switch_points=(-LOG_1E4, 0.0, LOG_1E4)),
     _rec("softsign", "Softsign", r"\frac{x}{1 + |x|}", range=(-1.0, 1.0), monotonic=True,
          smoothness="C1", zero_centred=True, saturates="both", num_parameters=0, year=2009,
          paper="Bergstra, Desjardins, Lamblin & Bengio 2009, Quadratic polynomials learn better image features (tech. report 1337, U. Montréal); Turian, Bergstra & Bengio 2009",
@@ -192,18 +194,18 @@ _RECORDS = (
          {"alpha": 1.0}, range=(-1.0, INF), monotonic=True, smoothness="C1", zero_centred=False,
          saturates="left", num_parameters=0, year=2016,
          paper="Clevert, Unterthiner & Hochreiter 2016, Fast and accurate deep network learning by exponential linear units (ICLR)",
-         switch_points=(0.0,)),
+         switch_points=(-(2.0**-5), 0.0)),
     _rec("celu", "CELU", r"\max(0, x) + \min(0, \alpha (e^{x/\alpha} - 1))", {"alpha": 1.0},
          range=(-1.0, INF), monotonic=True, smoothness="C1", zero_centred=False, saturates="left",
          num_parameters=0, year=2017,
          paper="Barron 2017, Continuously differentiable exponential linear units (arXiv:1704.07483)",
-         switch_points=(0.0,)),
+         switch_points=(-(2.0**-5), 0.0)),
     _rec("selu", "SELU",
          r"\lambda \begin{cases} x, & x > 0 \\ \alpha (e^x - 1), & x \le 0 \end{cases},\ \lambda \approx 1.0507,\ \alpha \approx 1.6733",
          range=(SELU_MIN, INF), monotonic=True, smoothness="C0", zero_centred=True,
          saturates="left", num_parameters=0, year=2017,
          paper="Klambauer, Unterthiner, Mayr & Hochreiter 2017, Self-normalizing neural networks (NeurIPS)",
-         kinks=(0.0,), switch_points=(0.0,)),
+         kinks=(0.0,), switch_points=(-(2.0**-5), 0.0)),
     _rec("gelu", "GELU", r"x\,\Phi(x) = \frac{x}{2}\left(1 + \operatorname{erf}(x/\sqrt{2})\right)",
          {"approximate": "none"}, range=(GELU_MIN, INF), monotonic=False, smoothness="Cinf",
          zero_centred=False, saturates="left", num_parameters=0, year=2016,
@@ -224,7 +226,7 @@ _RECORDS = (
          {"beta": 1.0, "threshold": 20.0}, range=(0.0, INF), monotonic=True, smoothness="Cinf",
          zero_centred=False, saturates="left", num_parameters=0, year=2001,
          paper="Dugas, Bengio, Bélisle, Nadeau & Garcia 2001, Incorporating second-order functional knowledge for better option pricing (NIPS)",
-         switch_points=(0.0, 20.0)),
+         switch_points=(-LOG_1E4, 0.0, LOG_1E4, 20.0)),
     _rec("softshrink", "Softshrink",
          r"\begin{cases} x - \lambda, & x > \lambda \\ x + \lambda, & x < -\lambda \\ 0, & \text{otherwise} \end{cases}",
          {"lambd": 0.5}, range=(-INF, INF), monotonic=True, smoothness="C0", zero_centred=True,
@@ -238,7 +240,7 @@ _RECORDS = (
          kinks=(0.0,), switch_points=(0.0,)),
     _rec("tanhshrink", "Tanhshrink", r"x - \tanh(x)", range=(-INF, INF), monotonic=True,
          smoothness="Cinf", zero_centred=True, saturates="none", num_parameters=0, year=None,
-         paper="classical (torch.nn.Tanhshrink)", switch_points=(-0.1, 0.1)),
+         paper="classical (torch.nn.Tanhshrink)", switch_points=(-0.1, -(2.0**-10), 2.0**-10, 0.1)),
     _rec("glu", "GLU", r"a \otimes \sigma(b),\ (a, b) = \text{halves of } x", {"axis": -1},
          range=(-INF, INF), monotonic=None, smoothness="Cinf", zero_centred=None, saturates=None,
          num_parameters=0, year=2017,
