@@ -10,12 +10,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from labserver import HERE, REPO, LabServer, running_lab
 
+if TYPE_CHECKING:
+    from chapters import ChapterBatch
+
 ARTIFACTS = REPO / "test-artifacts"
+CHAPTER_TESTS = "test_chapters.py"
 CHROMIUM = Path(os.environ.get("ACTLAB_CHROMIUM", "/usr/bin/chromium"))
 
 # Without the background-networking flags Chromium keeps dialling Google's services, and this
@@ -97,8 +101,33 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(scope="session")
+def chapter_batch(lab_server: LabServer, browser: Any, artifacts: Path) -> Iterator[ChapterBatch]:
+    """The chapters, started in the background at the beginning of the session."""
+    from chapters import ChapterBatch
+
+    batch = ChapterBatch(lab_server, browser, artifacts)
+    batch.start()
+    try:
+        yield batch
+    finally:
+        batch.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chapters_in_background(request: pytest.FixtureRequest) -> None:
+    # Start the chapters with the first test of the session when any chapter test is selected.
+    if any(CHAPTER_TESTS in item.nodeid for item in request.session.items):
+        request.getfixturevalue("chapter_batch")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The chapters compute while the other tests run; their tests come last.
+    items.sort(key=lambda item: CHAPTER_TESTS in item.nodeid)
+
+
 @pytest.fixture(autouse=True)
 def _shut_down_kernels(lab_server: LabServer) -> Iterator[None]:
     """Each test's kernels stop when it ends, so that idle kernels don't pile up in memory."""
     yield
-    lab_server.shutdown_kernels()
+    lab_server.shutdown_kernels(lambda path: not path.startswith("chapters/"))

@@ -20,7 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,11 +64,17 @@ class LabServer:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
-        """Stop every kernel of the server."""
-        kernels = self.api("GET", "kernels")
-        for kernel in kernels if isinstance(kernels, list) else []:
-            self.api("DELETE", f"kernels/{kernel['id']}")
+    def shutdown_kernels(self, which: Callable[[str], bool] | None = None) -> None:
+        """Stop the kernels of the notebooks whose path satisfies ``which`` (default: all)."""
+        sessions = self.api("GET", "sessions")
+        for session in sessions if isinstance(sessions, list) else []:
+            if which is None or which(str(session.get("path", ""))):
+                with contextlib.suppress(urllib.error.HTTPError):
+                    self.api("DELETE", f"kernels/{session['kernel']['id']}")
+        if which is None:
+            kernels = self.api("GET", "kernels")
+            for kernel in kernels if isinstance(kernels, list) else []:
+                self.api("DELETE", f"kernels/{kernel['id']}")
 
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
