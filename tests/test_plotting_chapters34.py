@@ -128,3 +128,14 @@ def test_table_text():
     assert format_cell(float("inf")) == "inf" and format_cell(np.float32(0.5)) == "0.5"
     with pytest.raises(KeyError, match="lack the columns"):
         format_table([{"a": 1}], ["b"])
+
+
+def test_distinct_colors_keep_fixed_colours_and_never_repeat():
+    from actlab.plotting.style import ACTIVATION_COLORS
+
+    colors = ps.distinct_colors(["selu", "relu", "tanh", "gelu", "relu"])
+    assert list(colors) == ["selu", "relu", "tanh", "gelu"]
+    assert (
+        colors["relu"] == ACTIVATION_COLORS["relu"] and colors["tanh"] == ACTIVATION_COLORS["tanh"]
+    )
+    assert len(set(colors.values())) == 4

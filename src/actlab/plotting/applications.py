@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from actlab.plotting.selection import _label, _need
+from actlab.plotting.selection import _label, _need, distinct_colors
 from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
 
 __all__ = [
@@ -38,15 +38,16 @@ def plot_training_error_curves(
         raise ValueError("plot_training_error_curves: rows must not be empty")
     depths = list(dict.fromkeys(r["depth"] for r in rows))
     axes = _as_axes(ax, len(depths))
+    colors = distinct_colors([r["activation"] for r in rows])
     for panel, depth in zip(axes, depths, strict=True):
-        for i, r in enumerate(x for x in rows if x["depth"] == depth):
+        for r in (x for x in rows if x["depth"] == depth):
             _need(r, ("activation", "epoch", "train_error"), "plot_training_error_curves")
             panel.plot(
                 r["epoch"],
                 r["train_error"],
                 "-o",
                 markersize=3,
-                color=activation_color(r["activation"], i),
+                color=colors[r["activation"]],
                 label=_label(r["activation"]),
             )
         if target is not None:
@@ -96,7 +97,8 @@ def plot_model_errors(
         raise ValueError("plot_model_errors: summary must not be empty")
     (ax,) = _as_axes(ax, 1)
     names = [_label(s["model"]) for s in summary]
-    colors = [activation_color(s["model"], i) for i, s in enumerate(summary)]
+    palette = distinct_colors([s["model"] for s in summary])
+    colors = [palette[s["model"]] for s in summary]
     ax.bar(
         names,
         [s["mean"] for s in summary],
@@ -127,7 +129,8 @@ def plot_loss_curves(
         title: the panel's title.
     """
     (ax,) = _as_axes(ax, 1)
-    for i, r in enumerate(rows):
+    colors = distinct_colors([str(r.get(key, "")) for r in rows])
+    for r in rows:
         _need(r, ("loss_curve", key), "plot_loss_curves")
         curve = np.asarray(r["loss_curve"], dtype=np.float64)
         w = max(1, min(int(window), curve.size))
@@ -137,7 +140,7 @@ def plot_loss_curves(
         ax.plot(
             steps,
             smooth,
-            color=activation_color(name, i),
+            color=colors[name],
             label=_label(name) if key == "activation" else name,
         )
     ax.set_yscale("log")

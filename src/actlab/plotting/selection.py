@@ -14,6 +14,7 @@ import numpy as np
 from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
 
 __all__ = [
+    "distinct_colors",
     "plot_cost",
     "plot_cv",
     "plot_dead_units",
@@ -24,6 +25,27 @@ __all__ = [
     "plot_regression_outputs",
     "plot_slope_sweep",
 ]
+
+
+def distinct_colors(keys: Sequence[str]) -> dict[str, str]:
+    """One colour per key: the course's fixed colour where it has one, else the first unused palette colour.
+
+    Examples::
+
+        >>> c = distinct_colors(["selu", "relu", "tanh"])
+        >>> len(set(c.values()))
+        3
+    """
+    from actlab.plotting.style import ACTIVATION_COLORS
+
+    keys = list(dict.fromkeys(keys))
+    chosen = {k: ACTIVATION_COLORS[k] for k in keys if k in ACTIVATION_COLORS}
+    palette = [COLORS[c] for c in ("blue", "orange", "green", "red", "purple", "sky", "black")]
+    free = [c for c in palette if c not in chosen.values()]
+    for k in keys:
+        if k not in chosen:
+            chosen[k] = free.pop(0) if free else activation_color(k, len(chosen))
+    return {k: chosen[k] for k in keys}
 
 
 def _label(key: str) -> str:
@@ -97,10 +119,11 @@ def plot_dead_units(rows: Sequence[dict[str, Any]], ax: Any = None) -> Any:
         raise ValueError("plot_dead_units: rows must not be empty")
     axes = _as_axes(ax, 2)
     activations = list(dict.fromkeys(r["activation"] for r in rows))
-    for i, act in enumerate(activations):
+    colors = distinct_colors(activations)
+    for act in activations:
         mine = [r for r in rows if r["activation"] == act]
         lrs = sorted({r["lr"] for r in mine})
-        color = activation_color(act, i)
+        color = colors[act]
         for panel, key in zip(axes, ("dead_fraction", "test_error"), strict=True):
             means = [np.mean([r[key] for r in mine if r["lr"] == lr]) for lr in lrs]
             panel.plot(lrs, means, "-o", color=color, label=_label(act), markersize=4)
@@ -158,10 +181,11 @@ def plot_layer_statistics(
         label: the result field used in the legend (``"activation"`` or ``"dropout"``).
     """
     axes = _as_axes(ax, 2)
-    for i, res in enumerate(results):
+    colors = distinct_colors([str(r.get(label, "")) for r in results])
+    for res in results:
         _need(res, ("layer", "mean", "var", label), "plot_layer_statistics")
         name = str(res[label])
-        color = activation_color(name, i) if label == "activation" else None
+        color = colors.get(name) if label == "activation" else None
         text = _label(name) if label == "activation" else f"dropout: {name}"
         axes[0].plot(res["layer"], res["mean"], color=color, label=text)
         axes[1].semilogy(res["layer"], res["var"], color=color, label=text)
@@ -194,9 +218,7 @@ def plot_init_comparison(
             color=color,
             label=row["init"],
         )
-        axes[1].plot(
-            row["epoch"], row[metric], "-o", markersize=3, color=color, label=row["init"]
-        )
+        axes[1].plot(row["epoch"], row[metric], "-o", markersize=3, color=color, label=row["init"])
     finish(axes[0], title="Std of each layer at initialisation", xlabel="layer", ylabel="std (log)")
     name = "loss" if metric == "train_loss" else "error rate"
     finish(axes[1], title=f"Training {name}", xlabel="epoch", ylabel=f"training {name}")
@@ -247,9 +269,10 @@ def plot_cv(results: dict[str, dict[str, Any]], ax: Any = None) -> Any:
     for panel, (title, res) in zip(axes, results.items(), strict=True):
         _need(res, ("rows", "summary"), "plot_cv")
         order = [s["activation"] for s in res["summary"]]
+        colors = distinct_colors(order)
         for i, s in enumerate(res["summary"]):
             errs = [r["val_error"] for r in res["rows"] if r["activation"] == s["activation"]]
-            color = activation_color(s["activation"], i)
+            color = colors[s["activation"]]
             jitter = np.linspace(-0.12, 0.12, len(errs))
             panel.plot(i + jitter, errs, ".", color=color, alpha=0.6)
             panel.errorbar(i + 0.3, s["mean"], yerr=s["std"], fmt="o", color=color, capsize=3)
