@@ -21,7 +21,7 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -p no:cacheprovider --nbval chapters exercises/source --sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -p no:cacheprovider --nbval chapters exercises/source --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Real-browser tests: the browser extra (Playwright) on top of the test install. Chromium and a CJK
 # font come from Debian (`apt-get install chromium fonts-wqy-microhei`; .ci/run does it on CI).
