@@ -15,13 +15,16 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
+# JupyterLab refuses to run as root without --allow-root (containers, CI machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) index.ipynb
+	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) $(ALLOW_ROOT) index.ipynb
 
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -p no:cacheprovider --nbval chapters exercises/source --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest -p no:cacheprovider --nbval index.ipynb chapters exercises/source --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # Real-browser tests: the browser extra (Playwright) on top of the test install. Chromium and a CJK
 # font come from Debian (`apt-get install chromium fonts-wqy-microhei`; .ci/run does it on CI).
