@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from actlab.grading.grader import Grader, KernelRun, Settings, run_kernel
+from actlab.grading.grader import Grader, Settings
 from actlab.grading.notebook import cell_source, read_notebook, write_notebook
 from actlab.grading.plan import ExercisePlan, load_plan
 from actlab.grading.release import release_notebook, stale_releases
@@ -38,15 +38,25 @@ def _require_sandbox() -> None:
         pytest.skip(f"no grading sandbox here: {status.reason}")
 
 
-def _release_run(plan: ExercisePlan, workdir: Path) -> KernelRun:
-    """Run the release as a learner would (test cells as written), without poison."""
+def _release_cells(plan: ExercisePlan) -> list[dict[str, Any]]:
+    """The release's code cells as a learner runs them: test cells as written, no probes."""
     code = [c for c in release_notebook(plan.notebook)["cells"] if c["cell_type"] == "code"]
-    cells = [
+    return [
         {"index": i, "label": f"code cell {i + 1}", "source": cell_source(c), "grade_id": None,
          "kind": "student"}
         for i, c in enumerate(code)
     ]  # fmt: skip
-    return run_kernel(cells, plan, workdir, SETTINGS, None)
+
+
+def _three_runs(grader: Grader, source: str, release: str) -> tuple[Any, Any, Any]:
+    try:
+        return (
+            grader.grade(source),
+            grader.grade(release),
+            grader.run_cells(_release_cells(grader.plan)),
+        )
+    finally:
+        grader.close()  # frees its warm sandbox before the next exercise starts one
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +78,14 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
                 grader = Grader(plan, SETTINGS)
                 graders.append(grader)
                 source = str(SOURCE / f"{name}.ipynb")
-                # One after the other, so that both run in the same warm sandbox.
-                futures[name, "graded"] = pool.submit(
-                    lambda g=grader, a=source, b=str(release): (g.grade(a), g.grade(b))
-                )
-                (tmp / "run").mkdir()
-                futures[name, "run"] = pool.submit(_release_run, plan, tmp / "run")
+                # One after the other, so that all three run in the same warm sandbox. The
+                # learner's run of the release has the forbidden modules poisoned too; that can
+                # only add errors (a judge that ran would fail), never hide one.
+                futures[name, "graded"] = pool.submit(_three_runs, grader, source, str(release))
         results: dict[str, dict[str, Any]] = {}
-        for (name, kind), fut in futures.items():
-            if kind == "graded":
-                solution, released = fut.result()
-                results.setdefault(name, {}).update(solution=solution, release=released)
-            else:
-                results.setdefault(name, {})[kind] = fut.result()
+        for (name, _), fut in futures.items():
+            solution, released, run = fut.result()
+            results[name] = {"solution": solution, "release": released, "run": run}
         return results
     finally:
         for grader in graders:

@@ -936,6 +936,18 @@ class Grader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def run_cells(self, cells: list[dict[str, Any]]) -> KernelRun:
+        """Run ``cells`` (as :func:`build_cells` makes them) the way :meth:`grade` runs a
+        submission, and return what the kernel reported; nothing is judged."""
+        if self.settings.sandbox and self.settings.preload:
+            slot = self._take_slot()
+            try:
+                return slot.run(cells, self.plan)
+            finally:
+                self._release_slot(slot)
+        with tempfile.TemporaryDirectory(prefix="actlab-run-") as tmp:
+            return run_kernel(cells, self.plan, Path(tmp), self.settings, self.poison)
+
     def _invalid(self, submission: str, message: str, started: float) -> GradeResult:
         tests = [
             TestResult(t.grade_id, 0.0, t.points, False, "not graded: " + message, t.description)
