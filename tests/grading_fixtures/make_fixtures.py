@@ -414,6 +414,34 @@ attack(
     test_relu=0,
 )
 
+attack(
+    "fifos_and_symlinks",
+    "after the tests, turn the progress file into a FIFO and the relu outputs into a FIFO and "
+    "symlinks to files of the grader's machine (a blocking or misdirected read by the grader)",
+    _with(
+        insert=[
+            (
+                TEST_RELU_CELL + 1,
+                (
+                    "import glob, os\n"
+                    "os.remove('progress.jsonl')\n"
+                    "os.mkfifo('progress.jsonl')\n"
+                    "for _i, _path in enumerate(sorted(glob.glob('out/test_relu.*'))):\n"
+                    "    os.remove(_path)\n"
+                    "    if _i == 0:\n"
+                    "        os.mkfifo(_path)\n"
+                    "    else:\n"
+                    "        os.symlink('@@OTHER@@' if _i == 1 else '/etc/passwd', _path)"
+                ),
+            )
+        ]
+    ),
+    1,
+    "crashed",
+    test_square=1,
+    test_relu=0,
+)
+
 MALFORMED: dict[str, tuple[str, bytes]] = {
     "malformed_json": ("a file that is not JSON", b'{"cells": [ this is not json'),
     "wrong_nbformat": (

@@ -17,12 +17,14 @@ The steps, for a submission of exercise ``NAME`` (see ``docs/grading.md`` for th
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import queue
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -691,9 +693,7 @@ class _Slot:
     @staticmethod
     def _read_progress(path: Path, offset: int, watch: _Watch) -> int:
         try:
-            with open(path, "rb") as fh:
-                fh.seek(offset)
-                chunk = fh.read(4 * 2**20)
+            chunk = read_regular(path, 4 * 2**20, offset)
         except OSError:
             return offset
         if chunk:
@@ -732,13 +732,34 @@ class _BadOutput(Exception):
     pass
 
 
+def read_regular(path: Path, limit: int, offset: int = 0) -> bytes:
+    """Up to ``limit`` bytes of the regular file ``path`` from ``offset``.
+
+    The sandbox writes the files the grader reads, so they are untrusted: a symlink (which the
+    grader would follow into its own files) or a FIFO (on which a read would block forever) is
+    refused with ``OSError``, as is a file larger than ``limit`` when read from the start.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{path.name} is not a regular file")
+        if offset == 0 and info.st_size > limit:
+            raise OSError(f"{path.name} is larger than {limit} bytes")
+        return os.pread(fd, limit, offset)
+    finally:
+        os.close(fd)
+
+
 def load_outputs(path: Path) -> dict[str, np.ndarray]:
     """Load a probe's ``.npz`` without pickle; refuse anything but plain numeric or text arrays."""
     try:
-        if path.stat().st_size > _OUTPUT_FILE_LIMIT:
-            raise _BadOutput("the probe's output is too large")
+        try:
+            raw = read_regular(path, _OUTPUT_FILE_LIMIT)
+        except OSError as exc:
+            raise _BadOutput(f"the probe's output could not be read ({exc})") from None
         outputs: dict[str, np.ndarray] = {}
-        with np.load(path, allow_pickle=False) as data:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             for key in data.files:
                 arr = data[key]
                 if type(arr) is not np.ndarray or arr.dtype.kind not in _PLAIN_KINDS:
@@ -786,7 +807,7 @@ def judge_outputs(
             stem = f"{test.grade_id}.{k}"
             npz, err = outdir / f"{stem}.npz", outdir / f"{stem}.json"
             label = call.name if len(test.calls) == 1 else f"{call.name} [{k + 1}]"
-            if npz.is_file():
+            if npz.exists() or npz.is_symlink():
                 try:
                     outputs = load_outputs(npz)
                     spec = get_check(call.name)
@@ -799,9 +820,9 @@ def judge_outputs(
                     verdict = Verdict.fail(
                         f"the outputs could not be judged ({type(exc).__name__}: {exc})"
                     )
-            elif err.is_file():
+            elif err.exists() or err.is_symlink():
                 try:
-                    record = json.loads(err.read_text(encoding="utf-8")[:10000])
+                    record = json.loads(read_regular(err, 10000).decode("utf-8", "replace"))
                     text = str(record.get("error", "the probe failed"))[:2000]
                 except (ValueError, OSError, AttributeError):
                     text = "the probe failed"
