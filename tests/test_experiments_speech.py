@@ -30,7 +30,7 @@ def test_frames_are_seeded():
 
 
 def test_rectifier_net_beats_the_linear_baseline():
-    r = acoustic_model_comparison(("relu",), n_train=1000, n_test=500, width=32, steps=250)
+    r = acoustic_model_comparison(("relu",), n_train=2000, n_test=500, steps=400)
     by = {s["model"]: s["mean"] for s in r["summary"]}
     assert by["relu"] < by["linear"] - 0.02
     assert by["linear"] < 0.8  # the task is learnable, not noise
