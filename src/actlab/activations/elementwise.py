@@ -279,6 +279,9 @@ def threshold(x: ArrayLike, threshold: float, value: float, *, out: Out = None) 
     Args:
         x: input.
         threshold: the value to threshold at (torch has no default; torch's docs use 0.1).
+            The comparison is exact against this value; torch compares against it rounded to the
+            input's dtype, which differs only for an input equal to that rounded value (in
+            float32, ``x = float32(0.1) > 0.1`` is kept here and replaced by torch).
         value: the value to replace with (torch's docs use 20).
         out: optional output array.
 
