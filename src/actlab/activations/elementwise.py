@@ -1188,7 +1188,7 @@ def hardswish(x: ArrayLike, *, out: Out = None) -> Any:
 
     Examples:
         >>> hardswish([-4.0, 1.0, 4.0])
-        array([-0.        ,  0.66666667,  4.        ])
+        array([0.        , 0.66666667, 4.        ])
     """
     return apply("hardswish", x, out, _hardswish_kernel, lowp=_hardswish_lowp)
 
