@@ -487,20 +487,7 @@ def test_matches_numpy_forward_and_derivative(case):
     _assert_close(gx, torch.from_numpy(np.asarray(expected)), gscale, 32, x.dtype)
 
 
-KINK_CASES = [
-    pytest.param(
-        c,
-        id=c.id,
-        marks=pytest.mark.xfail(
-            reason="numpy tanhshrink switches to x - tanh(x) at |x| = 0.1, 48 ULP off in float64",
-            strict=True,
-        ),
-    )
-    if c.key == "tanhshrink"
-    else pytest.param(c, id=c.id)
-    for c in CASES
-    if not c.normalising
-]
+KINK_CASES = [pytest.param(c, id=c.id) for c in CASES if not c.normalising]
 
 
 @pytest.mark.parametrize("case", KINK_CASES)
