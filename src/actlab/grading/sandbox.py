@@ -352,7 +352,12 @@ def bwrap_command(
         raise ValueError("bwrap_command: poison needs empty_file to cover cached bytecode")
     if bwrap is None:
         raise SandboxUnavailable("bwrap_command: bwrap is not installed")
-    args = [bwrap, "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr", *_merged_usr_links()]
+    args = [bwrap, "--tmpfs", "/tmp"]
+    # Read-write scratch mounts come first: a later mount hides an earlier one, and the course
+    # itself (the venv, the package) may live below /tmp.
+    for inside, host in sorted((rw_binds or {}).items()):
+        args += ["--bind", str(host), inside]
+    args += ["--ro-bind", "/usr", "/usr", *_merged_usr_links()]
     for name in _ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
     bound: list[Path] = []
@@ -373,8 +378,6 @@ def bwrap_command(
         "--bind", str(workdir), SANDBOX_HOME,
         "--proc", "/proc",
         "--dev", "/dev",
-        *(a for inside, host in sorted((rw_binds or {}).items())
-          for a in ("--bind", str(host), inside)),
         "--unshare-all", "--unshare-user", "--disable-userns",
         "--uid", "65534", "--gid", "65534",
         "--cap-drop", "ALL",
