@@ -54,6 +54,7 @@ from actlab.grading.sandbox import (
     Limits,
     SandboxUnavailable,
     bwrap_command,
+    empty_scratch,
     module_file,
     poison_source,
     sandbox_status,
@@ -633,12 +634,8 @@ class _Slot:
             return None
 
     def _reset(self) -> None:
-        for d in (self.home, self.tmp, self.shm):
-            for entry in d.iterdir():
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
-                else:
-                    entry.unlink(missing_ok=True)
+        for d, inside in ((self.home, SANDBOX_HOME), (self.tmp, "/tmp"), (self.shm, "/dev/shm")):
+            empty_scratch(d, inside)
 
     def _kill_strays(self) -> None:
         """Kill every process of the sandbox that is not the forkserver or bwrap."""

@@ -317,6 +317,40 @@ def _python_paths() -> list[Path]:
     return sorted(paths)
 
 
+def course_mounts() -> list[Path]:
+    """The host directories bound read-only into the sandbox besides ``/usr``: the interpreter,
+    the venv and the package."""
+    bound = [p for p in _python_paths() if not str(p).startswith("/usr/")]
+    pkg = package_dir()
+    if not any(pkg.is_relative_to(b) for b in bound):
+        bound.append(pkg)
+    return bound
+
+
+def empty_scratch(host: Path, inside: str) -> None:
+    """Empty the host directory ``host``, mounted at ``inside`` in a running sandbox.
+
+    The directories that lead to a course mount below ``inside`` (a course cloned under /tmp, say)
+    are kept: deleting a mount point from the host would unmount it inside the sandbox. Everything
+    else in them goes, so nothing a submission writes there reaches the next one.
+    """
+    mounts = {host / p.relative_to(inside) for p in course_mounts() if p.is_relative_to(inside)}
+    ancestors = {a for m in mounts for a in m.parents if a.is_relative_to(host)}
+
+    def empty(directory: Path) -> None:
+        for entry in directory.iterdir():
+            if entry in mounts:
+                continue
+            if entry in ancestors and entry.is_dir() and not entry.is_symlink():
+                empty(entry)
+            elif entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+    empty(host)
+
+
 def _merged_usr_links() -> list[str]:
     args: list[str] = []
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
@@ -360,14 +394,8 @@ def bwrap_command(
     args += ["--ro-bind", "/usr", "/usr", *_merged_usr_links()]
     for name in _ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    bound: list[Path] = []
-    for path in _python_paths():
-        if not str(path).startswith("/usr/"):
-            args += ["--ro-bind", str(path), str(path)]
-            bound.append(path)
-    pkg = package_dir()
-    if not any(pkg.is_relative_to(b) for b in bound):
-        args += ["--ro-bind", str(pkg), str(pkg)]
+    for path in course_mounts():
+        args += ["--ro-bind", str(path), str(path)]
     for target, source in sorted((poison or {}).items()):
         args += ["--ro-bind", str(source), str(target)]
         # A cached .pyc of the module would still hold the reference: cover each with an empty
