@@ -1,7 +1,7 @@
 """Grade the same submissions with ``actlab grade`` and with nbgrader's ``autograde``; print the ratio.
 
 Usage: ``python benchmarks/grading.py [--exercise NAME] [--n 24] [--jobs N]`` (needs the ``compat``
-extra for nbgrader: ``pip install -e '.[compat]'``).
+extra for nbgrader: ``pip install -e '.[compat]'``). Takes a few minutes: nbgrader is serial.
 
 The submissions are made the way students make them: nbgrader's ``generate_assignment`` writes the
 student version of ``exercises/source/NAME.ipynb``; half of the submissions then get the source's
@@ -85,7 +85,11 @@ def _nbgrader_scores(course: Path, exercise: str) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--exercise", default=None, help="default: the first source exercise")
+    parser.add_argument(
+        "--exercise",
+        default="04_leaky_prelu",
+        help="%(default)s by default: it imports torch, the costly case for both graders",
+    )
     parser.add_argument("--n", type=int, default=24, help="number of submissions (%(default)s)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
@@ -98,7 +102,10 @@ def main() -> None:
     sources = sorted((REPO / "exercises" / "source").glob("*.ipynb"))
     if not sources:
         raise SystemExit("grading benchmark: no exercises in exercises/source")
-    exercise = args.exercise or sources[0].stem
+    exercise = args.exercise
+    if not (REPO / "exercises" / "source" / f"{exercise}.ipynb").is_file():
+        known = ", ".join(p.stem for p in sources)
+        raise SystemExit(f"grading benchmark: no exercise {exercise!r} (known: {known})")
     with tempfile.TemporaryDirectory(prefix="actlab-bench-") as tmp:
         root = Path(tmp)
         paths = _make_course(root, exercise, args.n)
