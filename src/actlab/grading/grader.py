@@ -16,6 +16,7 @@ The steps, for a submission of exercise ``NAME`` (see ``docs/grading.md`` for th
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -915,6 +916,10 @@ class Grader:
                     f"cannot grade in a sandbox: {status.reason}. Install bubblewrap, or pass "
                     "--no-sandbox to run student code unconfined (unsafe)"
                 )
+        if self.settings.preload and not JobCgroup.available():
+            # A warm sandbox finds and kills a finished kernel's strays through its cgroup;
+            # without one, every submission gets a sandbox of its own.
+            self.settings = dataclasses.replace(self.settings, preload=False)
         self.poison = _Poison(plan.forbidden) if self.settings.sandbox else None
         self.preload = preload_modules(plan)
         self._idle: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
