@@ -12,7 +12,7 @@ setup: $(STAMP)
 # Reinstall only when the dependency declarations change; a second run is a no-op.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,compat]'
 	touch $(STAMP)
 
 # JupyterLab refuses to run as root without --allow-root (containers, CI machines).
@@ -31,7 +31,7 @@ test: $(STAMP)
 BROWSER_STAMP := $(VENV)/.installed-browser
 
 $(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,browser]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,compat,browser]'
 	touch $(BROWSER_STAMP)
 
 test-browser: $(BROWSER_STAMP)
