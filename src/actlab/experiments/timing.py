@@ -58,7 +58,7 @@ def activation_cost(
     keys: Sequence[str] | None = None,
     *,
     size: int = 2**16,
-    repeats: int = 5,
+    repeats: int = 3,
     calls: int = 10,
     seed: int = 0,
 ) -> list[dict[str, object]]:
@@ -69,7 +69,7 @@ def activation_cost(
             the reference).
         size: number of float32 elements. Default: 2**16.
         repeats: timed repeats (the fastest is kept: the one least disturbed by other work on the
-            machine). Default: 5.
+            machine). Default: 3.
         calls: calls per repeat. Default: 10.
         seed: seed of the input values (standard normal). Default: 0.
 
