@@ -49,6 +49,14 @@ def _preload(modules: list[str]) -> None:
             continue
 
 
+class _OutOfTime(BaseException):
+    pass
+
+
+def _out_of_time(signum: int, frame: object) -> None:
+    raise _OutOfTime
+
+
 def _rehearse(path: str) -> list[str]:
     """Run the exercise's locked set-up cells once in a throwaway child, and return the modules
     they imported (in import order). The child's state is discarded; only the module names come
@@ -63,6 +71,7 @@ def _rehearse(path: str) -> list[str]:
     pid = os.fork()
     if pid == 0:
         os.close(read_fd)
+        signal.signal(signal.SIGALRM, _out_of_time)
         signal.alarm(60)
         namespace: dict[str, object] = {"__name__": "__rehearsal__"}
         try:
@@ -71,6 +80,8 @@ def _rehearse(path: str) -> list[str]:
                     exec(compile(source, "<set-up cell>", "exec"), namespace)  # noqa: S102
                 except Exception:  # noqa: BLE001, S112 -- e.g. a magic; keep what was imported
                     continue
+        except _OutOfTime:
+            pass
         finally:
             with os.fdopen(write_fd, "w", encoding="utf-8") as out:
                 out.write(json.dumps(list(sys.modules)))
