@@ -66,3 +66,27 @@ def test_a_sandboxed_process_sees_only_what_is_bound(tmp_path: Path) -> None:
     assert venv == "venv OSError"
     assert (work / "written.txt").read_text() == "ok"
     assert SANDBOX_HOME.startswith("/home/")
+
+
+def _forbidden_modules() -> list[str]:
+    import json
+
+    names: set[str] = set()
+    for path in (Path(__file__).resolve().parents[1] / "exercises" / "source").glob("*.ipynb"):
+        meta = json.loads(path.read_text()).get("metadata", {}).get("actlab", {})
+        names.update(meta.get("forbidden", []))
+    return sorted(names)
+
+
+@pytest.mark.parametrize("module", _forbidden_modules())
+def test_poison_of_every_forbidden_module_keeps_every_name(module: str) -> None:
+    """Other modules import names from a forbidden one (constants, helpers, classes); all must
+    still exist, or the package would fail to import in the sandbox."""
+    import importlib
+
+    real = importlib.import_module(module)
+    poisoned = _load(poison_source(module))
+    wanted = {n for n in vars(real) if not (n.startswith("__") and n.endswith("__"))}
+    assert wanted <= set(vars(poisoned)), sorted(wanted - set(vars(poisoned)))
+    if hasattr(real, "__all__"):
+        assert list(poisoned.__all__) == list(real.__all__)

@@ -259,11 +259,14 @@ def poison_source(module_name: str) -> str:
     their value; anything else becomes ``None``.
     """
     module = importlib.import_module(module_name)
-    names = getattr(module, "__all__", None)
-    if names is None:
-        names = [n for n in vars(module) if not n.startswith("_")]
+    exported = getattr(module, "__all__", None)
+    # Every name another module might import, not only __all__ (constants, helpers).
+    names = {n for n in vars(module) if not (n.startswith("__") and n.endswith("__"))}
+    names |= set(exported or ())
     lines = [_POISON_HEADER.format(module=module_name)]
-    for name in sorted(set(names)):
+    for name in sorted(names):
+        if name in ("_MESSAGE", "_unavailable", "_unavailable_class"):
+            continue
         value = getattr(module, name, None)
         if inspect.isclass(value):
             lines.append(f"{name} = _unavailable_class({name!r})")
@@ -271,14 +274,26 @@ def poison_source(module_name: str) -> str:
             lines.append(f"import {value.__name__} as {name}")
         elif callable(value):
             lines.append(f"{name} = _unavailable({name!r})")
-        elif isinstance(value, bool | int | float | str | type(None)) or (
-            isinstance(value, tuple) and all(isinstance(v, int | float | str) for v in value)
-        ):
+        elif _is_literal(value):
             lines.append(f"{name} = {value!r}")
         else:
             lines.append(f"{name} = None")
-    lines.append(f"__all__ = {sorted(set(names))!r}")
+    if exported is not None:
+        lines.append(f"__all__ = {list(exported)!r}")
     return "\n".join(lines) + "\n"
+
+
+def _is_literal(value: object) -> bool:
+    """Whether ``repr(value)`` is a plain literal that evaluates back to ``value``."""
+    import ast
+
+    if not isinstance(value, bool | int | float | str | bytes | tuple | list | dict | frozenset):
+        return value is None
+    try:
+        text = repr(value)
+        return len(text) < 100_000 and ast.literal_eval(text) == value
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
 
 
 def module_file(module_name: str) -> Path:
