@@ -274,6 +274,8 @@ def test_nothing_carries_over_to_the_next_submission(
     """One worker, so each submission follows the previous one in the same warm sandbox."""
     names = [
         "sabotage_next_submission",
+        "find_leftovers",
+        "sabotage_next_submission",
         "solution",
         "reach_the_forkserver",
         "solution",
@@ -293,9 +295,9 @@ def test_nothing_carries_over_to_the_next_submission(
     with open(out, newline="") as fh:
         rows = {Path(r["submission"]).stem: r for r in csv.DictReader(fh)}
     for i, name in enumerate(names):
-        if name == "solution":
-            row = rows[f"{i:02d}_solution"]
-            feedback = next((tmp_path / "feedback").glob(f"*{i:02d}_solution.txt")).read_text()
+        if name in ("solution", "find_leftovers"):
+            row = rows[f"{i:02d}_{name}"]
+            feedback = next((tmp_path / "feedback").glob(f"*{i:02d}_{name}.txt")).read_text()
             assert (row["points"], row["status"]) == ("3", "graded"), feedback
 
 

@@ -442,6 +442,23 @@ attack(
     test_relu=0,
 )
 
+attack(
+    "find_leftovers",
+    "a submission whose square is right only if nothing of an earlier submission is left in its "
+    "home, /tmp or /dev/shm (graded right after sabotage_next_submission in the same sandbox)",
+    _with(
+        cells={
+            SQUARE_CELL: "import os\n"
+            "_left = [p for p in ['/tmp/sabotage.py', '/dev/shm/sabotage.py',\n"
+            "         os.path.expanduser('~/.ipython/profile_default/startup/00-sabotage.py')]\n"
+            "         if os.path.exists(p)]\n"
+            "def square(x):\n"
+            "    return x * x if not _left else x"
+        }
+    ),
+    3,
+)
+
 MALFORMED: dict[str, tuple[str, bytes]] = {
     "malformed_json": ("a file that is not JSON", b'{"cells": [ this is not json'),
     "wrong_nbformat": (

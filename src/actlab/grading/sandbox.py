@@ -404,8 +404,10 @@ def bwrap_command(
     args = [bwrap, "--tmpfs", "/tmp"]
     # Read-write scratch mounts come first: a later mount hides an earlier one, and the course
     # itself (the venv, the package) may live below /tmp.
-    for inside, host in sorted((rw_binds or {}).items()):
-        args += ["--bind", str(host), inside]
+    binds = sorted((rw_binds or {}).items())
+    for inside, host in binds:
+        if not inside.startswith("/dev/"):
+            args += ["--bind", str(host), inside]
     args += ["--ro-bind", "/usr", "/usr", *_merged_usr_links()]
     for name in _ETC_FILES:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
@@ -421,6 +423,9 @@ def bwrap_command(
         "--bind", str(workdir), SANDBOX_HOME,
         "--proc", "/proc",
         "--dev", "/dev",
+        # Scratch space below /dev (/dev/shm) goes after --dev, which would hide it.
+        *(a for inside, host in binds if inside.startswith("/dev/")
+          for a in ("--bind", str(host), inside)),
         "--unshare-all", "--unshare-user", "--disable-userns",
         "--uid", "65534", "--gid", "65534",
         "--cap-drop", "ALL",
