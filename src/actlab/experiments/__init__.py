@@ -8,9 +8,14 @@ Chapter 1: ``overview`` (linear collapse, decision boundaries, the properties of
 bounded outputs) and ``gates`` (sigmoid and tanh inside GRU and LSTM cells).
 Chapter 2: ``gradients`` (vanishing and exploding gradients), ``saturation`` (Glorot and Bengio's
 saturation, how fast sigmoid and tanh saturate), ``centring`` (why a zero-centred hidden unit
-trains better) and ``stability`` (textbook formulas against the package's).
-Chapters 3 and 4: ``selection``, ``dead_units``, ``initialisation``, ``cross_validation``,
-``applications``, ``timing`` and the others in this folder.
+trains better), ``stability`` (textbook formulas against the package's) and ``profiles`` (the
+numbers of the four steps for one activation: range, derivative peak, kink values).
+Chapter 3: ``selection`` and ``timing`` (the criteria and the compute cost), ``output_layers``,
+``dead_units``, ``learnable`` (PReLU's slope and Swish's beta), ``initialisation``, ``propagation``
+and ``self_normalisation`` (Xavier, He and SELU's fixed point, with Dropout), ``tuning`` and
+``cross_validation``.
+Chapter 4: ``image_recognition``, ``speech``, ``transformer``, ``recurrent`` and
+``gelu_approximations``.
 """
 
 from __future__ import annotations
