@@ -40,6 +40,7 @@ test-browser: $(BROWSER_STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/grading.py
 
 release: $(STAMP)
 	$(BIN)/actlab release
