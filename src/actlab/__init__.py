@@ -23,18 +23,6 @@ from types import ModuleType
 
 __version__ = "0.1.0"
 
-_SUBMODULES = (
-    "activations",
-    "data",
-    "experiments",
-    "gradient_check",
-    "grading",
-    "networks",
-    "plotting",
-    "reproducibility",
-    "widgets",
-)
-
 __all__ = [
     "__version__",
     "activations",
@@ -47,6 +35,7 @@ __all__ = [
     "reproducibility",
     "widgets",
 ]
+_SUBMODULES = frozenset(__all__) - {"__version__"}
 
 
 def __getattr__(name: str) -> ModuleType:
