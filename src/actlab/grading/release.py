@@ -56,42 +56,40 @@ class ReleaseError(ValueError):
     """The source notebook's markers are inconsistent (nested, unclosed or misplaced)."""
 
 
-def _replace_solution(source: str, stub: str, where: str) -> tuple[str, bool]:
+def _replace_fenced(
+    source: str, begin: str, end: str, stub: str | None, where: str, unclosed: str
+) -> tuple[str, bool]:
+    """Replace every ``begin`` ... ``end`` region of ``source`` by ``stub`` (indented like the
+    ``begin`` line), or drop it when ``stub`` is None. Returns the new source and whether any
+    region was found."""
     new_lines: list[str] = []
     inside = False
-    replaced = False
+    found = False
     for line in source.split("\n"):
-        if BEGIN_SOLUTION in line:
+        if begin in line:
             if inside:
-                raise ReleaseError(f"{where}: nested '### BEGIN SOLUTION'")
-            inside = replaced = True
-            indent = re.match(r"\s*", line).group(0)  # type: ignore[union-attr]
-            new_lines.extend(indent + stub_line for stub_line in stub.split("\n"))
-        elif END_SOLUTION in line:
+                raise ReleaseError(f"{where}: nested '### {begin}'")
+            inside = found = True
+            if stub is not None:
+                indent = re.match(r"\s*", line).group(0)  # type: ignore[union-attr]
+                new_lines.extend(indent + stub_line for stub_line in stub.split("\n"))
+        elif end in line:
             inside = False
         elif not inside:
             new_lines.append(line)
     if inside:
-        raise ReleaseError(f"{where}: '### BEGIN SOLUTION' without '### END SOLUTION'")
-    return "\n".join(new_lines), replaced
+        raise ReleaseError(f"{where}: '### {begin}' without {unclosed}")
+    return "\n".join(new_lines), found
+
+
+def _replace_solution(source: str, stub: str, where: str) -> tuple[str, bool]:
+    return _replace_fenced(
+        source, BEGIN_SOLUTION, END_SOLUTION, stub, where, f"'### {END_SOLUTION}'"
+    )
 
 
 def _remove_hidden(source: str, where: str) -> tuple[str, bool]:
-    new_lines: list[str] = []
-    inside = False
-    removed = False
-    for line in source.split("\n"):
-        if BEGIN_HIDDEN in line:
-            if inside:
-                raise ReleaseError(f"{where}: nested '### BEGIN HIDDEN TESTS'")
-            inside = removed = True
-        elif END_HIDDEN in line:
-            inside = False
-        elif not inside:
-            new_lines.append(line)
-    if inside:
-        raise ReleaseError(f"{where}: '### BEGIN HIDDEN TESTS' without an END")
-    return "\n".join(new_lines), removed
+    return _replace_fenced(source, BEGIN_HIDDEN, END_HIDDEN, None, where, "an END")
 
 
 def _add_tag(cell: dict[str, Any], tag: str) -> None:
