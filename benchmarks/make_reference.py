@@ -13,7 +13,8 @@ a fraction of an ULP. Points:
   neighbours a few ULPs away in float32 and in float64.
 
 The normalising functions get rows of logits (softmax family) and ``(a, b)`` pairs (GLU) with fixed
-upstream gradients for their vector-Jacobian products.
+upstream gradients for their vector-Jacobian products; the rows include one logit far above the
+others, where the VJP cancels unless written as in :func:`_vjp_row`.
 
 Run: ``python benchmarks/make_reference.py`` (about a minute); it rewrites
 ``tests/data/reference_values.npz``. The tests read that file and never import mpmath.
@@ -22,6 +23,7 @@ Run: ``python benchmarks/make_reference.py`` (about a minute); it rewrites
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
@@ -241,7 +243,11 @@ def _neighbours(s: float, k: int = 3) -> list[float]:
 
 def base_points() -> np.ndarray:
     grid = np.arange(-20 * 64, 20 * 64 + 1) / 64.0
-    mags = np.logspace(math.log10(np.finfo(np.float64).tiny), 4, 330)
+    # 10**e rounded once from 50 digits, not np.logspace, whose libm pow differs in the last bit
+    # from one build to another: the table is then the same wherever it is rebuilt
+    exps = np.linspace(math.log10(np.finfo(np.float64).tiny), 4, 330)
+    with mp.workdps(DPS):
+        mags = np.array([round64(mp.mpf(10) ** mp.mpf(float(e))) for e in exps])
     mags32 = mags.astype(np.float32).astype(np.float64)  # usable by the float32 tests too
     mags = np.where(mags32 > 0, mags32, mags)
     huge = np.array([1e5, 1e6, 1e8, 1e10, 1e15, 1e20, 1e38, float(np.finfo(np.float32).max),
@@ -379,7 +385,26 @@ def _rows(rng: np.random.Generator) -> np.ndarray:
         [np.nan, 1.0, 2.0, 3.0, 4.0, 5.0],
         [-np.inf, 1.0, 2.0, 3.0, -np.inf, 5.0],
     ]
-    x = np.array(rows, dtype=np.float64)
+    return _float32_exact(np.array(rows, dtype=np.float64))
+
+
+def _dominant_rows(rng: np.random.Generator) -> np.ndarray:
+    """Rows with one logit far above the others: its probability is 1 - t, t down to e^-700.
+
+    There ``g_i - <g, y>`` and ``g_i - y_i sum(g)`` cancel at the dominant entry. Each row also
+    appears negated, which is the same case for softmin.
+    """
+    n = 6
+    rows = []
+    for lead in (3.0, 8.0, 12.0, 17.0, 25.0, 40.0, 60.0, 87.0, 90.0, 120.0, 300.0, 700.0):
+        for _ in range(2):
+            row = rng.normal(size=n) * rng.choice([0.5, 1.0, 3.0])
+            row[rng.integers(n)] += lead
+            rows += [row, -row]
+    return _float32_exact(np.array(rows, dtype=np.float64))
+
+
+def _float32_exact(x: np.ndarray) -> np.ndarray:
     fin = np.isfinite(x)
     x[fin] = x[fin].astype(np.float32).astype(np.float64)  # shared with the float32 tests
     return x
@@ -408,28 +433,58 @@ def _softmax_row(row: list, sign: int, log: bool):
     return [mp.exp(v - m) / s if not mp.isinf(v) else mp.mpf(0) for v in z]
 
 
+def _vjp_row(row: list, g: list, name: str) -> list:
+    """The VJP of one row without cancellation, using sum_j y_j = 1.
+
+    softmax: y_i (g_i - <g, y>) = y_i sum_{j != i} (g_i - g_j) y_j (softmin: negated, y of -x);
+    log_softmax: g_i - y_i sum(g) = sum_{j != i} (g_i y_j - y_i g_j). Written as
+    ``g_i - <g, y>`` instead, 50 digits would not be enough once y_i is within 1e-50 of 1.
+    """
+    sign = -1 if name == "softmin" else 1
+    y = _softmax_row(row, sign, False)
+    n = len(y)
+    if any(mp.isnan(v) for v in y) or any(mp.isnan(v) for v in g):
+        return [mp.nan] * n
+    if name == "log_softmax":
+        return [mp.fsum(g[i] * y[j] - y[i] * g[j] for j in range(n) if j != i) for i in range(n)]
+    return [sign * y[i] * mp.fsum((g[i] - g[j]) * y[j] for j in range(n) if j != i) for i in range(n)]
+
+
+def _checked_rows(fn: Callable, label: str, i: int) -> list:
+    """fn() at DPS digits, compared with CHECK_DPS digits (as :func:`evaluate` does)."""
+    with mp.workdps(DPS):
+        v = fn()
+    with mp.workdps(CHECK_DPS):
+        w = fn()
+        for a, b in zip(v, w, strict=True):
+            if mp.isnan(b) or mp.isinf(b) or abs(b) < mp.mpf(10) ** -400:
+                continue
+            if abs(a - b) > mp.mpf(10) ** -30 * abs(b):
+                raise RuntimeError(f"precision check failed for {label} row {i}: {a} vs {b}")
+        return w
+
+
 def normalising_tables() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(20260101)
     x = _rows(rng)
     g = rng.normal(size=x.shape).astype(np.float32).astype(np.float64)
+    rng_dominant = np.random.default_rng(20260102)  # its own stream: the rows above stay as they were
+    xd = _dominant_rows(rng_dominant)
+    # gradients of a few units: the rounding of <g, y> ~ g_p, which the old form left in the
+    # result, is then several float64 eps
+    gd = (4.0 * rng_dominant.normal(size=xd.shape)).astype(np.float32).astype(np.float64)
+    x, g = np.concatenate([x, xd]), np.concatenate([g, gd])
     out: dict[str, np.ndarray] = {"rows/x": x, "rows/g": g}
     for name, sign, log in (("softmax", 1, False), ("softmin", -1, False), ("log_softmax", 1, True)):
         fh, fl, gh, gl = (np.empty(x.shape) for _ in range(4))
-        with mp.workdps(DPS):
-            for i, row in enumerate(x):
-                r = [mp.mpf(float(v)) for v in row]
-                gr = [mp.mpf(float(v)) for v in g[i]]
-                y = _softmax_row(r, sign, log)
-                if log:
-                    p = _softmax_row(r, 1, False)
-                    tot = mp.fsum(gr)
-                    vjp = [gj - pj * tot for gj, pj in zip(gr, p, strict=True)]
-                else:
-                    dot = mp.fsum(gj * yj for gj, yj in zip(gr, y, strict=True))
-                    vjp = [sign * yj * (gj - dot) for gj, yj in zip(gr, y, strict=True)]
-                for j in range(x.shape[1]):
-                    fh[i, j], fl[i, j] = _split(y[j])
-                    gh[i, j], gl[i, j] = _split(vjp[j])
+        for i, row in enumerate(x):
+            r = [mp.mpf(float(v)) for v in row]
+            gr = [mp.mpf(float(v)) for v in g[i]]
+            y = _checked_rows(functools.partial(_softmax_row, r, sign, log), name, i)
+            vjp = _checked_rows(functools.partial(_vjp_row, r, gr, name), name + "_grad", i)
+            for j in range(x.shape[1]):
+                fh[i, j], fl[i, j] = _split(y[j])
+                gh[i, j], gl[i, j] = _split(vjp[j])
         out[f"{name}/fwd_hi"], out[f"{name}/fwd_lo"] = fh, fl
         out[f"{name}/grad_hi"], out[f"{name}/grad_lo"] = gh, gl
         print(f"{name:34s} {x.shape[0]:5d} rows", flush=True)

@@ -137,22 +137,11 @@ def test_every_elementwise_record_has_a_reference() -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# normalising functions: rows of logits with a fixed upstream gradient
+# normalising functions: rows of logits with a fixed upstream gradient, under the same bounds
+# (the rows include one logit far above the others, where a VJP written as g_i - <g, y> cancels)
 # --------------------------------------------------------------------------------------------
 
 NORMALISING = ["softmax", "softmin", "log_softmax", "glu"]
-
-
-def _vjp_scale(name: str, x: np.ndarray, g: np.ndarray) -> np.ndarray:
-    """The size of the terms that cancel in a VJP: its error is measured against this too."""
-    with np.errstate(all="ignore"):
-        if name == "glu":
-            a = np.split(x, 2, axis=-1)[0]
-            return np.concatenate([np.abs(g), np.abs(g * a)], axis=-1)
-        y = np.asarray(A.softmin(x) if name == "softmin" else A.softmax(x), dtype=np.float64)
-        if name == "log_softmax":
-            return np.abs(g) + y * np.sum(np.abs(g), axis=-1, keepdims=True)
-        return y * (np.abs(g) + np.sum(np.abs(g) * y, axis=-1, keepdims=True))
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=lambda d: np.dtype(d).name)
@@ -181,8 +170,6 @@ def test_normalising_accuracy(name: str, which: str, dtype: type) -> None:
     ok = ul <= BOUND[dt]
     if dt == np.float64:
         ok |= (np.abs(hi) < 1) & (ab <= 2 * EPS64)
-    if which == "grad":
-        ok |= ab <= 8 * EPS64 * _vjp_scale(name, x64[ok_rows], g64[ok_rows])
     bad = np.argwhere(~ok)
     assert bad.size == 0, f"{len(bad)} entries out of bounds, first at row {bad[0][0]}: " + (
         f"got {ours[tuple(bad[0])]!r}, exact {hi[tuple(bad[0])]!r}"

@@ -691,26 +691,43 @@ class SoftplusFunction(Function):
 # --------------------------------------------------------------------------------------------
 
 
-def _softmax(x: Tensor, dim: int) -> Tensor:
-    """exp(x - max) / sum(exp(x - max)) along ``dim``: the shift keeps exp from overflowing."""
+def _softmax(x: Tensor, dim: int) -> tuple[Tensor, Tensor]:
+    """exp(x - max) / sum(exp(x - max)) along ``dim`` (the shift keeps exp from overflowing), and
+    the index of each row's maximum (keepdim)."""
     if x.numel() == 0:
-        return x.clone()
-    shifted = x - x.amax(dim=dim, keepdim=True)
-    e = torch.exp(shifted)
-    return e / e.sum(dim=dim, keepdim=True)
+        return x.clone(), torch.zeros_like(x, dtype=torch.long)
+    m, p = x.max(dim=dim, keepdim=True)
+    e = torch.exp(x - m)
+    return e / e.sum(dim=dim, keepdim=True), p
+
+
+def _softmax_vjp(y: Tensor, p: Tensor, grad_output: Tensor, dim: int) -> Tensor:
+    """y ⊙ (g - sum(g ⊙ y)), written so that the largest y keeps its digits.
+
+    The y sum to 1, so g_i - sum_j g_j y_j = sum_j (g_i - g_j) y_j. With the pivot p, each row's
+    largest y, and d = g - g_p, this is d_i - sum_j d_j y_j. At p it is sum_{j != p} (g_p - g_j) y_j,
+    a sum of small terms when y_p is close to 1; the plain g_p - sum(g ⊙ y) subtracts two nearly
+    equal numbers there and keeps only rounding noise (1.7e7 ULP off in float32).
+    """
+    if y.numel() == 0:
+        return y * grad_output
+    g_p = grad_output.gather(dim, p)
+    g_p = torch.where(torch.isfinite(g_p), g_p, 0)  # an infinite g_p: the plain form
+    d = grad_output - g_p
+    return y * (d - (d * y).sum(dim=dim, keepdim=True))
 
 
 class SoftmaxFunction(Function):
     """y_i = e^{x_i} / sum_j e^{x_j} along ``dim``.
 
     Backward is the vector-Jacobian product: dx = y ⊙ (g - sum(g ⊙ y)), never the full Jacobian
-    diag(y) - y yᵀ.
+    diag(y) - y yᵀ; :func:`_softmax_vjp` evaluates it without cancellation.
     """
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, dim: int) -> Tensor:
-        y = _softmax(x, dim)
-        ctx.save_for_backward(y)
+        y, p = _softmax(x, dim)
+        ctx.save_for_backward(y, p)
         ctx.dim = dim
         return y
 
@@ -718,9 +735,8 @@ class SoftmaxFunction(Function):
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (y,) = ctx.saved_tensors
-        dot = (grad_output * y).sum(dim=ctx.dim, keepdim=True)
-        return y * (grad_output - dot), None
+        y, p = ctx.saved_tensors
+        return _softmax_vjp(y, p, grad_output, ctx.dim), None
 
 
 class SoftminFunction(Function):
@@ -728,8 +744,8 @@ class SoftminFunction(Function):
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, dim: int) -> Tensor:
-        y = _softmax(-x, dim)
-        ctx.save_for_backward(y)
+        y, p = _softmax(-x, dim)
+        ctx.save_for_backward(y, p)
         ctx.dim = dim
         return y
 
@@ -737,25 +753,34 @@ class SoftminFunction(Function):
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (y,) = ctx.saved_tensors
-        dot = (grad_output * y).sum(dim=ctx.dim, keepdim=True)
-        return -y * (grad_output - dot), None
+        y, p = ctx.saved_tensors
+        return -_softmax_vjp(y, p, grad_output, ctx.dim), None
 
 
 class LogSoftmaxFunction(Function):
-    """y_i = x_i - log sum_j e^{x_j} = (x_i - m) - log sum_j e^{x_j - m}, m = max_j x_j.
+    """y_i = x_i - log sum_j e^{x_j} = (x_i - m) - log1p(sum_{j != p} e^{x_j - m}), m = x_p = max_j x_j.
 
-    Backward: dx = g - softmax(x) ⊙ sum(g), with softmax(x) = e^y.
+    The largest entry contributes exactly 1 to the sum; ``log1p`` of the others keeps the digits
+    that ``log(1 + rest)`` would round away (y_p = -rest, not 0, for a dominant logit).
+
+    Backward: dx = g - softmax(x) ⊙ sum(g), with softmax(x) = e^y. At the pivot p (the largest y)
+    g_p - e^{y_p} sum(g) cancels when e^{y_p} is close to 1; there it is evaluated as
+    g_p (1 - e^{y_p}) - e^{y_p} sum_{j != p} g_j, with 1 - e^{y_p} = -expm1(y_p).
     """
 
     @staticmethod
     def forward(ctx: FunctionCtx, x: Tensor, dim: int) -> Tensor:
         if x.numel() == 0:
-            y = x.clone()
+            y, p = x.clone(), torch.zeros_like(x, dtype=torch.long)
         else:
-            shifted = x - x.amax(dim=dim, keepdim=True)
-            y = shifted - torch.log(torch.exp(shifted).sum(dim=dim, keepdim=True))
-        ctx.save_for_backward(y)
+            m, p = x.max(dim=dim, keepdim=True)
+            shifted = x - m
+            e = torch.exp(shifted)
+            # the sum without the largest entry, whose e is exactly 1 (NaN where the maximum is
+            # not finite: e - 1 keeps that NaN, which then fills the row, as in torch)
+            rest = e.scatter_(dim, p, e.gather(dim, p) - 1).sum(dim=dim, keepdim=True)
+            y = shifted - torch.log1p(rest)
+        ctx.save_for_backward(y, p)
         ctx.dim = dim
         return y
 
@@ -763,8 +788,15 @@ class LogSoftmaxFunction(Function):
     def backward(ctx: Any, grad_output: Tensor) -> tuple[Tensor | None, None]:
         if not ctx.needs_input_grad[0]:
             return None, None
-        (y,) = ctx.saved_tensors
-        return grad_output - torch.exp(y) * grad_output.sum(dim=ctx.dim, keepdim=True), None
+        y, p = ctx.saved_tensors
+        dim = ctx.dim
+        dx = grad_output - torch.exp(y) * grad_output.sum(dim=dim, keepdim=True)
+        if y.numel() == 0:
+            return dx, None
+        y_p, g_p = y.gather(dim, p), grad_output.gather(dim, p)
+        g_rest = grad_output.scatter(dim, p, 0).sum(dim=dim, keepdim=True)
+        at_p = -torch.expm1(y_p) * g_p - torch.exp(y_p) * g_rest
+        return dx.scatter(dim, p, at_p), None
 
 
 class GLUFunction(Function):

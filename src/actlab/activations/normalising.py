@@ -10,8 +10,12 @@ float64 and rounded once), int/bool become float64, other types raise :class:`Ty
 ``axis`` out of range raises :class:`ValueError`. A 0-d input counts as one element along axis 0.
 
 Numerics: softmax subtracts the row maximum and carries the rounding error of ``x - max`` into the
-exponential, so large logits neither overflow nor lose accuracy. Limits: a row holding ``+inf``
-shares the mass equally among its ``+inf`` entries; a row of only ``-inf`` or holding NaN gives NaN.
+exponential, so large logits neither overflow nor lose accuracy. The VJPs of the softmax family
+are measured from each row's largest entry (the pivot): where one probability is close to 1,
+``g_i - <g, y>`` and ``g_i - y_i sum(g)`` would subtract two nearly equal numbers, and the forms
+used instead add up only small terms (see :func:`softmax_grad` and :func:`log_softmax_grad`).
+Limits: a row holding ``+inf`` shares the mass equally among its ``+inf`` entries; a row of only
+``-inf`` or holding NaN gives NaN.
 """
 
 from __future__ import annotations
@@ -215,6 +219,11 @@ def softmax_grad(x: ArrayLike, grad_output: ArrayLike, axis: int = -1, *, out: O
         \frac{\partial L}{\partial x} = y \odot \left(g - \textstyle\sum_j g_j y_j\right),
         \quad y = \mathrm{Softmax}(x)
 
+    evaluated as :math:`y_i (d_i - \sum_j d_j y_j)` with :math:`d = g - g_p`, :math:`p` the row's
+    largest entry (equal, since the :math:`y_j` sum to 1). At :math:`p` this is
+    :math:`\sum_{j \ne p} (g_p - g_j) y_j`, accurate when :math:`y_p` is close to 1, where
+    :math:`g_p - \sum_j g_j y_j` keeps only rounding noise.
+
     Args:
         x: input of the forward.
         grad_output: the upstream gradient :math:`g`, same shape as ``x``.
@@ -244,19 +253,34 @@ def softmin_grad(x: ArrayLike, grad_output: ArrayLike, axis: int = -1, *, out: O
     return _softmax_vjp("softmin_grad", x, grad_output, axis, out, sign=-1.0)
 
 
+def _pivot(w: np.ndarray, ax: int) -> np.ndarray:
+    """Index (keepdims) of each row's largest entry: the one whose probability may be close to 1."""
+    return np.expand_dims(np.argmax(w, axis=ax), ax)
+
+
 def _softmax_vjp(fname: str, x: Any, g: Any, axis: Any, out: Out, sign: float) -> Any:
     a, w, ax = _prepare(x, axis, fname)
     ga = _grad_input(g, a, fname)
     gw = ga.astype(np.float64).reshape(w.shape)
     if sign < 0:
         np.negative(w, out=w)
+    if w.size == 0:
+        return _emit(fname, a, w, out, _vjp_dtype(a, ga))
     with np.errstate(over="ignore", under="ignore"):
         y, _, _ = _softmax64(w, ax)
-        dot = np.sum(gw * y, axis=ax, keepdims=True)
-        r = y * (gw - dot)
+        # g_i - <g, y> = sum_j (g_i - g_j) y_j because the y_j sum to 1. Measured from the pivot
+        # p (the row's largest y): d = g - g_p and g_i - <g, y> = d_i - <d, y>. At p this is
+        # -<d, y> = sum_{j != p} (g_p - g_j) y_j, free of the cancellation of g_p - <g, y> when
+        # y_p is close to 1; elsewhere y_i <= 1/2 and nothing cancels by construction.
+        gp = np.take_along_axis(gw, _pivot(w, ax), axis=ax)
+        gp = np.where(np.isfinite(gp), gp, 0.0)  # an infinite g_p: the plain form
+        d = gw - gp
+        dot = np.sum(d * y, axis=ax, keepdims=True)
+        d -= dot
+        d *= y
         if sign < 0:
-            np.negative(r, out=r)
-    return _emit(fname, a, r, out, _vjp_dtype(a, ga))
+            np.negative(d, out=d)
+    return _emit(fname, a, d, out, _vjp_dtype(a, ga))
 
 
 def log_softmax_grad(
@@ -266,6 +290,10 @@ def log_softmax_grad(
 
     .. math::
         \frac{\partial L}{\partial x} = g - \mathrm{Softmax}(x) \textstyle\sum_j g_j
+
+    At the row's largest entry :math:`p` it is evaluated as
+    :math:`g_p \sum_{j \ne p} y_j - y_p \sum_{j \ne p} g_j` (:math:`y = \mathrm{Softmax}(x)`):
+    :math:`g_p - y_p \sum_j g_j` cancels when :math:`y_p` is close to 1.
 
     Args:
         x: input of the forward.
@@ -281,9 +309,24 @@ def log_softmax_grad(
     a, w, ax = _prepare(x, axis, fname)
     ga = _grad_input(grad_output, a, fname)
     gw = ga.astype(np.float64).reshape(w.shape)
+    if w.size == 0:
+        return _emit(fname, a, w, out, _vjp_dtype(a, ga))
     with np.errstate(over="ignore", under="ignore"):
         y, _, _ = _softmax64(w, ax)
-        r = gw - y * np.sum(gw, axis=ax, keepdims=True)
+        # At the pivot p (the largest y) g_p - y_p sum(g) cancels when y_p is close to 1; there
+        # it is g_p t - y_p S with t = 1 - y_p = sum_{j != p} y_j and S = sum_{j != p} g_j, each
+        # summed from its own terms. Elsewhere y_j <= 1/2 and g - y sum(g) keeps its digits.
+        p = _pivot(w, ax)
+        gp = np.take_along_axis(gw, p, axis=ax)
+        yp = np.take_along_axis(y, p, axis=ax)
+        rest = gw.copy()
+        np.put_along_axis(rest, p, 0.0, axis=ax)
+        s_rest = np.sum(rest, axis=ax, keepdims=True)
+        np.copyto(rest, y)
+        np.put_along_axis(rest, p, 0.0, axis=ax)
+        t = np.sum(rest, axis=ax, keepdims=True)
+        r = gw - y * (gp + s_rest)
+        np.put_along_axis(r, p, gp * t - yp * s_rest, axis=ax)
     return _emit(fname, a, r, out, _vjp_dtype(a, ga))
 
 
