@@ -1,51 +1,87 @@
-# The README's two commands: `make lab` and `make test`. Both create .venv when it is missing.
+# The README's two commands: `make lab` and `make test`. Both create .venv when it is missing and
+# install from lock.txt, which pins every dependency; pyproject.toml keeps its ranges.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 PORT ?= 8888
+# Where torch comes from: PyTorch's own index of CPU builds (a plain `pip install torch` on Linux
+# brings a CUDA build of several GB). A GPU user can point this at a CUDA index, see the README.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+INSTALL := $(BIN)/python -m pip install --quiet --constraint lock.txt
 
-.PHONY: setup lab test test-browser bench release lint clean
+NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+NOTEBOOKS := index.ipynb chapters exercises/source
 
-setup: $(STAMP)
+.PHONY: setup lab validate test test-browser bench release lock outputs lint clean
 
-# Reinstall only when the dependency declarations change; a second run is a no-op.
-$(STAMP): pyproject.toml constraints.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,compat]'
-	touch $(STAMP)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
-# JupyterLab refuses to run as root without --allow-root (containers, CI machines).
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# torch alone, from TORCH_INDEX; its dependencies come from PyPI with everything else.
+$(VENV)/.installed-torch: lock.txt | $(BIN)/python
+	$(INSTALL) --no-deps --index-url $(TORCH_INDEX) torch
+	touch $@
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=. --port=$(PORT) $(ALLOW_ROOT) index.ipynb
+# What a learner needs, and no more: no test tools, no nbgrader.
+$(VENV)/.installed-lab: pyproject.toml lock.txt $(VENV)/.installed-torch
+	$(INSTALL) -e .
+	touch $@
 
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -p no:cacheprovider --nbval index.ipynb chapters exercises/source --nbval-sanitize-with tests/nbval_sanitize.cfg
+$(VENV)/.installed-test: pyproject.toml lock.txt $(VENV)/.installed-lab
+	$(INSTALL) -e '.[test,compat]'
+	touch $@
+
+setup: $(VENV)/.installed-test
+
+# Copies the exercises into work/ (once; never over a learner's answers), then opens JupyterLab.
+lab: $(VENV)/.installed-lab
+	$(BIN)/actlab start --port $(PORT)
+
+# Runs a notebook's visible tests: make validate NB=work/02_stable_sigmoid_tanh.ipynb
+validate: $(VENV)/.installed-lab
+	@test -n "$(NB)" || { echo "usage: make validate NB=work/NAME.ipynb"; exit 2; }
+	$(BIN)/actlab validate $(NB)
+
+# Every stage runs, and every failure is reported, before the exit status says whether any failed.
+# nbval runs twice: with this CPU's own kernels, then with torch's baseline kernels, so that a
+# stored output that holds only on one kind of CPU fails here rather than on a learner's machine.
+test: $(VENV)/.installed-test
+	@failed=""; \
+	echo "== ruff"; $(BIN)/ruff check . || failed="$$failed ruff"; \
+	echo "== pytest"; $(BIN)/python -m pytest || failed="$$failed pytest"; \
+	echo "== nbval"; $(NBVAL) $(NOTEBOOKS) || failed="$$failed nbval"; \
+	echo "== nbval, ATEN_CPU_CAPABILITY=default"; \
+	ATEN_CPU_CAPABILITY=default $(NBVAL) $(NOTEBOOKS) || failed="$$failed nbval(ATEN_CPU_CAPABILITY=default)"; \
+	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed"; exit 1; fi; \
+	echo "make test: every stage passed"
 
 # Real-browser tests: the browser extra (Playwright) on top of the test install. Chromium and a CJK
 # font come from Debian (`apt-get install chromium fonts-wqy-microhei`; .ci/run does it on CI).
-BROWSER_STAMP := $(VENV)/.installed-browser
+$(VENV)/.installed-browser: $(VENV)/.installed-test
+	$(INSTALL) -e '.[test,compat,browser]'
+	touch $@
 
-$(BROWSER_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,compat,browser]'
-	touch $(BROWSER_STAMP)
-
-test-browser: $(BROWSER_STAMP)
+test-browser: $(VENV)/.installed-browser
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/grading.py
 
-release: $(STAMP)
+release: $(VENV)/.installed-test
 	$(BIN)/actlab release
 
-lint: $(STAMP)
+# Re-executes notebooks and stores their outputs: make outputs [NB="chapters/01_overview.ipynb ..."]
+outputs: $(VENV)/.installed-test
+	$(BIN)/python tools/run_notebooks.py $(NB)
+
+# Re-resolves lock.txt from pyproject.toml (needs PyPI and TORCH_INDEX). Commit the result.
+lock: $(VENV)/.installed-test
+	$(INSTALL) -e '.[lock]'
+	$(BIN)/python tools/lock.py --torch-index $(TORCH_INDEX)
+
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 clean:

@@ -1,16 +1,17 @@
-"""pyproject.toml and environment.yml declare the same dependencies (issue 2).
+"""pyproject.toml, environment.yml and lock.txt declare the same dependencies.
 
 A conda user and a pip user must get the same set: the test fails on a package missing from either
 file, on a bound in environment.yml that is looser than pyproject's, and on a Python range in
-environment.yml that reaches outside ``requires-python``. Names are mapped (conda ``pytorch`` is
-pip's ``torch``); conda-only entries (``pip``, ``cpuonly``) are ignored and ``python`` is compared
-with ``requires-python``.
+environment.yml that reaches outside ``requires-python``. environment.yml uses conda-forge alone,
+and only package names known to be conda-forge's (``CONDA_FORGE``); its CPU build of torch is
+``pytorch-cpu``. lock.txt pins every declared package to one version that pyproject's range admits,
+with the CPU build of torch.
 """
 
 from __future__ import annotations
 
 import re
-import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,14 +20,20 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_TO_PIP = {"pytorch": "torch"}
-CONDA_ONLY = {"pip", "cpuonly"}
+# pip name -> conda-forge name, for every package the project declares; each name was checked
+# against anaconda.org/conda-forge (2026-12-04). A new dependency needs its conda-forge name here.
+SAME_NAME = [
+    "jupyterlab", "ipykernel", "numpy", "matplotlib", "nbformat", "nbclient", "scikit-learn",
+    "scipy", "tqdm", "ipywidgets", "pytest", "nbval", "packaging", "hypothesis", "mpmath", "ruff",
+    "pyyaml", "nbgrader", "uv",
+]  # fmt: skip
+CONDA_FORGE = {name: name for name in SAME_NAME} | {
+    "torch": "pytorch-cpu",
+    "playwright": "playwright-python",
+}
+CONDA_TO_PIP = {conda: pip for pip, conda in CONDA_FORGE.items() if conda != pip}
+CONDA_ONLY = {"pip"}
 
 
 def _norm(name: str) -> str:
@@ -179,7 +186,7 @@ def test_detects_a_missing_package(files: tuple[dict, dict]) -> None:
 def test_detects_a_looser_bound(files: tuple[dict, dict]) -> None:
     pyproject, env = _copy(files)
     env["dependencies"] = [
-        "pytorch>=2.0" if str(d).startswith("pytorch") else d for d in env["dependencies"]
+        "pytorch-cpu>=2.0" if str(d).startswith("pytorch") else d for d in env["dependencies"]
     ]
     problems = compare(pyproject, env)
     assert any(p.startswith("torch:") and "lower bound 2.0" in p for p in problems)
@@ -210,5 +217,111 @@ def test_conda_spec_forms() -> None:
     assert _conda_spec("numpy=1.26")[1].contains("1.26.4")
     assert not _conda_spec("numpy=1.26")[1].contains("1.27.0")
     assert _conda_spec("numpy >=1.26")[1] == SpecifierSet(">=1.26")
-    assert _norm("PyTorch") == "torch"
+    assert _norm("pytorch-cpu") == "torch"
     assert _norm("scikit_learn") == "scikit-learn"
+
+
+# --- conda-forge only ---------------------------------------------------------------------------
+
+
+def conda_forge_problems(env: dict) -> list[str]:
+    """Channels other than conda-forge, and package names that are not conda-forge's."""
+    problems = []
+    channels = [c for c in env.get("channels", []) if c != "nodefaults"]
+    if channels != ["conda-forge"]:
+        problems.append(f"channels: {env.get('channels')}; only conda-forge (and nodefaults)")
+    known = set(CONDA_FORGE.values()) | {"python", "pip"}
+    for dep in env.get("dependencies", []):
+        if isinstance(dep, dict):
+            continue
+        name, _ = _conda_spec(str(dep))
+        if "::" in name or name.lower() not in known:
+            problems.append(f"{name}: not a known conda-forge package name")
+    return problems
+
+
+def test_environment_uses_conda_forge_alone(files: tuple[dict, dict]) -> None:
+    assert conda_forge_problems(files[1]) == []
+
+
+def test_detects_another_channel_or_package(files: tuple[dict, dict]) -> None:
+    _, env = _copy(files)
+    env["channels"] = ["pytorch", "conda-forge"]
+    env["dependencies"] = [*env["dependencies"], "cpuonly", "pytorch>=2.3"]
+    problems = conda_forge_problems(env)
+    assert any(p.startswith("channels:") for p in problems)
+    assert any(p.startswith("cpuonly:") for p in problems)
+    assert any(p.startswith("pytorch:") for p in problems)
+
+
+# --- lock.txt -----------------------------------------------------------------------------------
+
+SUPPORTED = [
+    {"python_version": f"3.{minor}", "python_full_version": f"3.{minor}.1", **platform}
+    for minor in (11, 12, 13)
+    for platform in (
+        {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
+         "platform_machine": "x86_64", "implementation_name": "cpython"},
+        {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix",
+         "platform_machine": "arm64", "implementation_name": "cpython"},
+        {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt",
+         "platform_machine": "AMD64", "implementation_name": "cpython"},
+    )
+]  # fmt: skip
+
+
+def lock_pins(text: str, environment: dict[str, str]) -> dict[str, list[str]]:
+    """The pinned versions that apply in ``environment``, by normalised name."""
+    pins: dict[str, list[str]] = {}
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate(environment):
+            (spec,) = list(req.specifier)
+            assert spec.operator == "==", f"lock.txt: {line} is not an exact pin"
+            pins.setdefault(_norm(req.name), []).append(spec.version)
+    return pins
+
+
+def lock_problems(pyproject: dict, lock: str) -> list[str]:
+    problems = []
+    wanted = pip_requirements(pyproject)
+    versions: dict[str, set[str]] = {}
+    for environment in SUPPORTED:
+        where = f"python {environment['python_version']} on {environment['sys_platform']}"
+        pins = lock_pins(lock, environment)
+        for name, spec in wanted.items():
+            got = pins.get(name, [])
+            if len(got) != 1:
+                problems.append(f"{name}: {len(got)} pins in lock.txt for {where}")
+            elif not spec.contains(got[0], prereleases=True):
+                problems.append(f"{name}: lock.txt's {got[0]} is outside pyproject's '{spec}'")
+        for name, got in pins.items():
+            versions.setdefault(name, set()).update(v.split("+")[0] for v in got)
+        torch = pins.get("torch", [""])[0]
+        cpu = torch.endswith("+cpu")
+        if cpu != (environment["sys_platform"] != "darwin"):
+            problems.append(f"torch: lock.txt pins {torch!r} for {where}, not the CPU build")
+    for name, seen in sorted(versions.items()):
+        if len(seen) > 1:
+            problems.append(f"{name}: versions {sorted(seen)} differ between Pythons or platforms")
+    return problems
+
+
+def test_lock_pins_every_declared_package_once(files: tuple[dict, dict]) -> None:
+    pyproject, _ = files
+    assert lock_problems(pyproject, (ROOT / "lock.txt").read_text(encoding="utf-8")) == []
+
+
+def test_detects_a_bad_lock(files: tuple[dict, dict]) -> None:
+    pyproject, _ = files
+    lock = (ROOT / "lock.txt").read_text(encoding="utf-8")
+    missing = "\n".join(line for line in lock.splitlines() if not line.startswith("numpy=="))
+    assert "numpy: 0 pins in lock.txt for python 3.11 on linux" in lock_problems(pyproject, missing)
+    cuda = lock.replace("+cpu ; sys_platform != 'darwin'", " ; sys_platform != 'darwin'")
+    assert any(p.startswith("torch: lock.txt pins") for p in lock_problems(pyproject, cuda))
+    forked = lock.replace("\nnumpy==", "\nnumpy==1.26.4 ; python_full_version >= '3.13'\nnumpy==")
+    problems = lock_problems(pyproject, forked)
+    assert any(p.startswith("numpy:") for p in problems), problems

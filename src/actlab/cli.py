@@ -1,4 +1,4 @@
-"""The ``actlab`` command: ``release``, ``grade``, ``validate`` and ``info``.
+"""The ``actlab`` command: ``start``, ``release``, ``grade``, ``validate`` and ``info``.
 
 Exit codes: 0 success; 1 the work ran but something failed (a test in ``validate``, a grader error
 in ``grade``); 2 a usage error (bad arguments, missing files, an unknown exercise); 3 no sandbox.
@@ -44,6 +44,35 @@ def _positive_int(text: str) -> int:
 
 def _mebibytes(text: str) -> int:
     return _positive_int(text) * 2**20
+
+
+# --- start ------------------------------------------------------------------------------------
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from actlab.lab import lab_command, lab_environment
+    from actlab.workspace import copy_exercises, course_root
+
+    try:
+        course = course_root(args.course)
+    except FileNotFoundError as exc:
+        raise UsageError(f"start: {exc}") from None
+    copies = copy_exercises(course)
+    where = copies.folder.relative_to(course)
+    if copies.copied:
+        print(f"copied {len(copies.copied)} exercises into {where}/: answer them there")
+    if copies.kept:
+        print(f"kept your {len(copies.kept)} notebooks in {where}/ as they are")
+    if args.no_lab:
+        return EXIT_OK
+    cmd = lab_command(course, port=args.port)
+    env = lab_environment()
+    sys.stdout.flush()
+    if os.name == "posix":
+        os.execve(cmd[0], cmd, env)  # JupyterLab takes over this process, and Ctrl-C with it
+    import subprocess
+
+    return subprocess.call(cmd, env=env)
 
 
 # --- release ----------------------------------------------------------------------------------
@@ -224,10 +253,21 @@ def _self_test(sandbox: bool) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="actlab",
-        description="Release, grade and validate the actlab exercises.",
+        description="Start the actlab course, and release, grade and validate its exercises.",
         epilog="Exit codes: 0 ok, 1 something failed, 2 usage error, 3 no sandbox available.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser(
+        "start",
+        help="copy the exercises into work/ and open the course in JupyterLab",
+        description="Copy each exercise of the course into work/ (once: a notebook already "
+        "there is never replaced), then open JupyterLab on the start page.",
+    )
+    p.add_argument("--course", default=".", metavar="DIR", help="the course folder (%(default)s)")
+    p.add_argument("--port", type=_positive_int, metavar="N", help="JupyterLab's port")
+    p.add_argument("--no-lab", action="store_true", help="only copy the exercises")
+    p.set_defaults(func=cmd_start)
 
     p = sub.add_parser(
         "release",

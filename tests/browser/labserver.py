@@ -24,6 +24,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from actlab.lab import lab_environment
+from actlab.workspace import RELEASE_DIR, copy_exercises
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 
@@ -88,13 +91,16 @@ def free_port() -> int:
 
 
 def copy_course(root: Path) -> None:
-    """Copy what a learner opens into ``root``: the start page, the chapters, the release exercises,
-    and this folder's scratch notebooks under ``scratch/``."""
+    """Copy what a learner opens into ``root``: the start page, the chapters, the release exercises
+    and the learner's copies of them in ``work/`` (as ``actlab start`` makes them), and this folder's
+    scratch notebooks under ``scratch/``."""
     if (REPO / "index.ipynb").exists():
         shutil.copy2(REPO / "index.ipynb", root / "index.ipynb")
     for folder in ("chapters", "exercises/release"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".*"))
+    if (root / RELEASE_DIR).is_dir():
+        copy_exercises(root)
     shutil.copytree(HERE / "notebooks", root / "scratch")
 
 
@@ -128,6 +134,8 @@ def running_lab(base: Path) -> Iterator[LabServer]:
     write_settings(dirs["JUPYTER_CONFIG_DIR"], dirs["JUPYTERLAB_SETTINGS_DIR"])
     env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
     env.update({name: str(path) for name, path in dirs.items()})
+    # the course's own Lab configuration, as `actlab start` gives it
+    env = lab_environment(env)
     env["HOME"] = str(base)
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("MPLBACKEND", None)

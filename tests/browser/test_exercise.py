@@ -64,8 +64,8 @@ def _output_text(cell: Locator) -> str:
 def test_release_exercise_gives_feedback(
     lab_server: LabServer, page: Page, artifacts: Path
 ) -> None:
-    # The served copy of the course, as it was when the server started.
-    release = lab_server.root / "exercises" / "release" / f"{EXERCISE}.ipynb"
+    # The learner's own copy in the served course, made from the release when the server started.
+    release = lab_server.root / "work" / f"{EXERCISE}.ipynb"
     if not release.exists():
         pytest.skip(f"exercises/release/{EXERCISE}.ipynb is not in the repository yet")
     source_cells = _cells(REPO / "exercises" / "source" / f"{EXERCISE}.ipynb")
@@ -80,7 +80,7 @@ def test_release_exercise_gives_feedback(
     correct = _solution(source_cells, ANSWER_ID)
     assert CORRECT_LINE in correct, f"the solution no longer contains {CORRECT_LINE!r}"
 
-    open_notebook(page, lab_server.lab_url(f"exercises/release/{EXERCISE}.ipynb"))
+    open_notebook(page, lab_server.lab_url(f"work/{EXERCISE}.ipynb"))
     cells = notebook(page).locator(".jp-Cell")
     answer, test = cells.nth(answer_at), cells.nth(test_at)
     assert "raise NotImplementedError()" in _editor_text(answer)

@@ -65,7 +65,7 @@ def test_start_page(lab_server: LabServer, page: Page, artifacts: Path) -> None:
     for chapter in CHAPTERS:
         assert any(p.endswith(f"/files/chapters/{chapter}.ipynb") for p in paths), paths
     for exercise in EXERCISES:
-        assert any(p.endswith(f"/files/exercises/release/{exercise}.ipynb") for p in paths), paths
+        assert any(p.endswith(f"/files/work/{exercise}.ipynb") for p in paths), paths
     notebook(page).locator(".jp-Cell").first.scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "index.png"))
 

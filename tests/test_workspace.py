@@ -1,0 +1,68 @@
+"""A learner's copies of the exercises: made once, never overwritten, never through a link."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from actlab.cli import main
+from actlab.workspace import RELEASE_DIR, copy_exercises, course_root
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    (tmp_path / RELEASE_DIR).mkdir(parents=True)
+    (tmp_path / "index.ipynb").write_text("{}")
+    for name in ("01_a", "02_b"):
+        (tmp_path / RELEASE_DIR / f"{name}.ipynb").write_text(f'{{"blank": "{name}"}}')
+    return tmp_path
+
+
+def test_copies_each_release_once(course: Path) -> None:
+    first = copy_exercises(course)
+    assert [p.name for p in first.copied] == ["01_a.ipynb", "02_b.ipynb"]
+    assert first.kept == []
+    answer = course / "work" / "01_a.ipynb"
+    answer.write_text('{"my": "answer"}')
+    (course / RELEASE_DIR / "01_a.ipynb").write_text('{"blank": "updated"}')
+    (course / RELEASE_DIR / "03_c.ipynb").write_text('{"blank": "new"}')
+    second = copy_exercises(course)
+    assert [p.name for p in second.copied] == ["03_c.ipynb"]
+    assert [p.name for p in second.kept] == ["01_a.ipynb", "02_b.ipynb"]
+    assert answer.read_text() == '{"my": "answer"}'
+
+
+def test_never_writes_through_a_link(course: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "target.ipynb"
+    (course / "work").mkdir()
+    os.symlink(elsewhere, course / "work" / "01_a.ipynb")  # dangling
+    result = copy_exercises(course)
+    assert [p.name for p in result.kept] == ["01_a.ipynb"]
+    assert not elsewhere.exists()
+
+
+def test_course_root_is_found_from_below_and_refused_elsewhere(
+    course: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    (course / "chapters").mkdir()
+    assert course_root(course / "chapters") == course.resolve()
+    with pytest.raises(FileNotFoundError, match=r"index\.ipynb"):
+        course_root(tmp_path_factory.mktemp("not_a_course"))
+
+
+def test_start_without_lab_copies_and_reports(
+    course: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["start", "--course", str(course), "--no-lab"]) == 0
+    assert "copied 2 exercises into work/" in capsys.readouterr().out
+    assert main(["start", "--course", str(course), "--no-lab"]) == 0
+    assert "kept your 2 notebooks in work/" in capsys.readouterr().out
+
+
+def test_start_outside_a_course_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["start", "--course", str(tmp_path), "--no-lab"]) == 2
+    assert "not inside the actlab course" in capsys.readouterr().err
