@@ -12,7 +12,7 @@ INSTALL := $(BIN)/python -m pip install --quiet --constraint lock.txt
 NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 NOTEBOOKS := index.ipynb chapters exercises/source
 
-.PHONY: setup lab validate test test-browser bench release lock outputs lint clean
+.PHONY: setup lab lab-zh validate test test-browser bench release lock outputs lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,8 +34,16 @@ $(VENV)/.installed-test: pyproject.toml lock.txt $(VENV)/.installed-lab
 setup: $(VENV)/.installed-test
 
 # Copies the exercises into work/ (once; never over a learner's answers), then opens JupyterLab.
+# `make lab-zh` (or `make lab LAB_LANG=zh`) opens it in Chinese: JupyterLab's interface and the
+# Chinese start page once the course has one. The variable is not LANG: that is the POSIX locale
+# that every recipe runs under, and `make lab LANG=zh` would hand pip and JupyterLab a locale
+# that does not exist.
+LAB_LANG ?=
 lab: $(VENV)/.installed-lab
-	$(BIN)/actlab start --port $(PORT)
+	$(BIN)/actlab start --port $(PORT)$(if $(LAB_LANG), --lang $(LAB_LANG))
+
+lab-zh: LAB_LANG = zh
+lab-zh: lab
 
 # Runs a notebook's visible tests: make validate NB=work/02_stable_sigmoid_tanh.ipynb
 validate: $(VENV)/.installed-lab

@@ -27,6 +27,8 @@ SAME_NAME = [
     "jupyterlab", "ipykernel", "numpy", "matplotlib", "nbformat", "nbclient", "scikit-learn",
     "scipy", "tqdm", "ipywidgets", "pytest", "nbval", "packaging", "hypothesis", "mpmath", "ruff",
     "pyyaml", "nbgrader", "uv",
+    # conda-forge's name, as the language pack's own README gives it (conda names are lower case)
+    "jupyterlab-language-pack-zh-cn",
 ]  # fmt: skip
 CONDA_FORGE = {name: name for name in SAME_NAME} | {
     "torch": "pytorch-cpu",

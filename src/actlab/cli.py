@@ -49,24 +49,37 @@ def _mebibytes(text: str) -> int:
 # --- start ------------------------------------------------------------------------------------
 
 
+def _lang(text: str) -> str:
+    from actlab.i18n import normalize_lang
+
+    try:
+        return normalize_lang(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_start(args: argparse.Namespace) -> int:
-    from actlab.lab import lab_command, lab_environment
+    from actlab.i18n import t
+    from actlab.lab import lab_command, lab_environment, start_page
     from actlab.workspace import copy_exercises, course_root
 
     try:
         course = course_root(args.course)
     except FileNotFoundError as exc:
         raise UsageError(f"start: {exc}") from None
+    lang = args.lang or "en"
     copies = copy_exercises(course)
     where = copies.folder.relative_to(course)
     if copies.copied:
-        print(f"copied {len(copies.copied)} exercises into {where}/: answer them there")
+        print(t("start.copied", lang, n=len(copies.copied), where=where))
     if copies.kept:
-        print(f"kept your {len(copies.kept)} notebooks in {where}/ as they are")
+        print(t("start.kept", lang, n=len(copies.kept), where=where))
     if args.no_lab:
         return EXIT_OK
-    cmd = lab_command(course, port=args.port)
-    env = lab_environment()
+    page = start_page(course, args.lang)
+    print(t("start.opening", lang, page=page))
+    cmd = lab_command(course, port=args.port, open_path=page)
+    env = lab_environment(lang=args.lang)
     sys.stdout.flush()
     if os.name == "posix":
         os.execve(cmd[0], cmd, env)  # JupyterLab takes over this process, and Ctrl-C with it
@@ -266,6 +279,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--course", default=".", metavar="DIR", help="the course folder (%(default)s)")
     p.add_argument("--port", type=_positive_int, metavar="N", help="JupyterLab's port")
+    p.add_argument(
+        "--lang",
+        type=_lang,
+        metavar="LANG",
+        help="the course's language, en or zh (zh-CN): JupyterLab's interface, the start page "
+        "(index.zh-CN.ipynb when the course has it) and these messages; default: JupyterLab's "
+        "own setting and the English start page",
+    )
     p.add_argument("--no-lab", action="store_true", help="only copy the exercises")
     p.set_defaults(func=cmd_start)
 

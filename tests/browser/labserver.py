@@ -123,8 +123,9 @@ def write_settings(config_dir: Path, settings_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def running_lab(base: Path) -> Iterator[LabServer]:
-    """Start JupyterLab with everything under ``base``; stop it (and its kernels) on exit."""
+def running_lab(base: Path, lang: str | None = None) -> Iterator[LabServer]:
+    """Start JupyterLab with everything under ``base``, in ``lang`` when given (as
+    ``actlab start --lang`` does); stop it (and its kernels) on exit."""
     root = base / "course"
     root.mkdir()
     copy_course(root)
@@ -135,7 +136,7 @@ def running_lab(base: Path) -> Iterator[LabServer]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("JUPYTER")}
     env.update({name: str(path) for name, path in dirs.items()})
     # the course's own Lab configuration, as `actlab start` gives it
-    env = lab_environment(env)
+    env = lab_environment(env, lang=lang)
     env["HOME"] = str(base)
     env["PYTHONUNBUFFERED"] = "1"
     env.pop("MPLBACKEND", None)

@@ -7,12 +7,16 @@ Modules: ``style`` (palette, sizes, :func:`subplots`), ``activations`` (function
 from the registry), ``boundaries`` (decision maps), ``gradients`` (gradient flow and saturation),
 ``training`` (training curves), ``overview`` (chapter 1), ``selection`` (chapter 3) and
 ``tables`` (rounded text tables).
+
+Importing the package registers the course's CJK font with matplotlib (``fonts``), so that figure
+text can be Chinese.
 """
 
 from __future__ import annotations
 
 from actlab.plotting.activations import activation_label, plot_activation, plot_activations
 from actlab.plotting.boundaries import plot_decision_boundaries, plot_decision_boundary
+from actlab.plotting.fonts import missing_glyphs, use_cjk_font
 from actlab.plotting.gradients import plot_exploding_losses, plot_gradient_norms, plot_layer_means
 from actlab.plotting.overview import plot_bounded_outputs, plot_gated_memory, plot_properties
 from actlab.plotting.style import COLORS, apply_style, finish, subplots
@@ -25,6 +29,7 @@ __all__ = [
     "apply_style",
     "finish",
     "format_table",
+    "missing_glyphs",
     "plot_activation",
     "plot_activations",
     "plot_bounded_outputs",
@@ -37,4 +42,7 @@ __all__ = [
     "plot_properties",
     "plot_training_curves",
     "subplots",
+    "use_cjk_font",
 ]
+
+use_cjk_font()
