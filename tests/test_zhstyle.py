@@ -46,6 +46,13 @@ def test_the_glossary_holds_the_standard_terms() -> None:
     assert [t for t in D2L_TERMS if t not in terms] == []
 
 
+def test_every_glossary_term_can_be_drawn_in_a_figure() -> None:
+    from actlab.plotting.fonts import missing_glyphs
+
+    terms = "".join(e.chinese for e in glossary())
+    assert missing_glyphs(terms) == [], "add them: python tools/make_font_subset.py --add ..."
+
+
 def test_the_glossary_writes_its_own_chinese_in_the_course_style() -> None:
     for entry in glossary():
         assert punctuation_problems(entry.chinese) == [], entry.chinese

@@ -41,6 +41,16 @@ def test_the_menu_bar_reads_chinese_in_real_glyphs(
     assert report.renders, f"the Chinese menu bar {text!r} does not render in real glyphs: {report}"
 
 
+def test_opening_the_start_page_does_not_modify_it(zh_lab: LabServer, page: Page) -> None:
+    # The course's other settings hold in Chinese too (its contents manager among them).
+    _menus(page, zh_lab, "index.ipynb")
+    status = page.locator("#jp-main-statusbar .jp-StatusBar-TextItem", has_text="|")
+    status.filter(has_text="空闲").first.wait_for(timeout=90_000)
+    page.wait_for_timeout(2_000)
+    tab = page.locator(".lm-TabBar-tab.jp-mod-current")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or ""), "index.ipynb shows as modified"
+
+
 def test_the_english_lab_stays_english(lab_server: LabServer, page: Page) -> None:
     # the same machine, without --lang: the course's Chinese default is not a global setting
     assert _menus(page, lab_server, "index.ipynb")[:3] == ["File", "Edit", "View"]
