@@ -97,7 +97,9 @@ def test_grade_without_a_sandbox_refuses_unless_told(
     src = tmp_path / "src"
     write_notebook(selftest.source_notebook(), src / "00_selftest.ipynb")
     write_notebook(selftest.solution_notebook(), tmp_path / "sub.ipynb")
-    missing = sandbox.SandboxStatus(False, "bwrap (bubblewrap) is not installed", None, "none")
+    missing = sandbox.SandboxStatus(
+        False, "bwrap (bubblewrap) is not installed", None, "none", "none", "none"
+    )
     monkeypatch.setattr(grader, "sandbox_status", lambda: missing)
     argv = ["grade", str(tmp_path / "sub.ipynb"), "--exercise", "00_selftest",
             "--source", str(src), "--out", str(tmp_path / "g.csv")]  # fmt: skip
@@ -154,3 +156,107 @@ def test_result_store_survives_a_torn_journal_line(tmp_path: Path) -> None:
     again = ResultStore(tmp_path / "g.csv", "00_selftest", ("t",))
     assert again.lookup("k1") == result and again.lookup("k2") is None
     assert (tmp_path / "g.csv").read_text().splitlines()[1].startswith("a.ipynb,00_selftest,1,1")
+
+
+def test_release_refuses_to_overwrite_a_changed_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, rel = tmp_path / "src", tmp_path / "rel"
+    write_notebook(selftest.source_notebook(), src / "00_selftest.ipynb")
+    argv = ["release", "--source", str(src), "--release", str(rel)]
+    assert main(argv) == 0
+    assert main(argv) == 0  # the same content again: nothing to refuse
+    edited = rel / "00_selftest.ipynb"
+    nb = json.loads(edited.read_text())
+    nb["cells"][3]["source"] = "def square(x):\n    return x * x  # my work"
+    edited.write_text(json.dumps(nb))
+    capsys.readouterr()
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert "not overwritten" in err and "--force" in err and str(edited) in err
+    assert "my work" in edited.read_text()
+    assert main([*argv, "--force"]) == 0
+    assert "my work" not in edited.read_text()
+
+
+def test_regrade_takes_statuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(
+        ["grade", "x.ipynb", "--exercise", "00_selftest", "--out", str(tmp_path / "g.csv"),
+         "--source", str(tmp_path), "--regrade", "gradd"]
+    )  # fmt: skip
+    assert code == 2
+    assert "--regrade takes 'all' or statuses" in capsys.readouterr().err
+
+
+def _selftest_course(tmp_path: Path, setup: str | None = None) -> tuple[Path, Path]:
+    src = tmp_path / "src"
+    nb = selftest.source_notebook()
+    if setup is not None:
+        nb["cells"][1]["source"] = setup
+    write_notebook(nb, src / "00_selftest.ipynb")
+    sub = tmp_path / "sub.ipynb"
+    write_notebook(selftest.solution_notebook(), sub)
+    return src, sub
+
+
+def test_a_course_that_does_not_import_is_an_error_not_a_grade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not sandbox_status().available and not os.environ.get("CI"):
+        pytest.skip(sandbox_status().reason)
+    src, sub = _selftest_course(
+        tmp_path, "import numpy as np\nimport actlab_missing_module\nimport actlab.grading.selftest"
+    )
+    out = tmp_path / "g.csv"
+    argv = ["grade", str(sub), "--exercise", "00_selftest", "--source", str(src),
+            "--out", str(out)]  # fmt: skip
+    for extra in ([], ["--no-preload"]):
+        assert main([*argv, *extra, "--regrade"]) == 1
+        err = capsys.readouterr().err
+        assert "could not be graded (status error)" in err and "--regrade error" in err
+        with open(out, newline="") as fh:
+            (row,) = list(csv.DictReader(fh))
+        assert row["status"] == "error", row
+        assert "actlab_missing_module" in row["message"]
+
+
+def test_a_failure_to_record_gives_an_error_row(tmp_path: Path) -> None:
+    from actlab.grading.batch import _record
+    from actlab.grading.grader import GradeResult, TestResult
+
+    feedback = tmp_path / "feedback"
+    feedback.write_text("a file where the feedback folder should be")
+    store = ResultStore(tmp_path / "g.csv", "00_selftest", ("t",), feedback)
+    result = GradeResult("a.ipynb", "00_selftest", "graded", 1.0, 1.0,
+                         [TestResult("t", 1.0, 1.0, True, "ok")])  # fmt: skip
+    recorded = _record(store, "k1", result)
+    assert recorded.status == "error" and "recording" in recorded.message
+    with open(tmp_path / "g.csv", newline="") as fh:
+        (row,) = list(csv.DictReader(fh))
+    assert row["status"] == "error"
+
+
+def test_text_from_a_submission_is_written_as_valid_utf8(tmp_path: Path) -> None:
+    from actlab.grading.grader import GradeResult, TestResult
+
+    store = ResultStore(tmp_path / "g.csv", "00_selftest", ("t",), tmp_path / "fb")
+    nasty = "bad \udc80 text"
+    result = GradeResult("a\udcff.ipynb", "00_selftest", "graded", 0.0, 1.0,
+                         [TestResult("t", 0.0, 1.0, False, nasty)], nasty,
+                         cell_errors=[nasty])  # fmt: skip
+    store.record("k", result)
+    for path in [tmp_path / "g.csv", tmp_path / "g.csv.journal", *(tmp_path / "fb").iterdir()]:
+        text = path.read_bytes().decode("utf-8")
+        assert "\\udc80" in text
+    again = ResultStore(tmp_path / "g.csv", "00_selftest", ("t",))
+    assert again.lookup("k") is not None
+
+
+def test_validate_prints_no_kernel_warnings(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    write_notebook(selftest.solution_notebook(), tmp_path / "done.ipynb")
+    assert main(["validate", str(tmp_path / "done.ipynb")]) == 0
+    out, err = capfd.readouterr()
+    assert "2 of 2 visible test cells pass" in out
+    assert "WARNING" not in out + err and "TCP" not in out + err, err

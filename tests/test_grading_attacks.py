@@ -1,10 +1,17 @@
-"""The grader against hostile submissions: every attack fixture graded in one sandboxed batch.
+"""The grader against hostile submissions: every attack fixture graded, and its score checked.
 
-The fixtures (``tests/grading_fixtures/attacks``) are submissions of the self-test exercise, each
-with its expected score and status in its metadata. They are graded together through the command
-line (``actlab grade``) with short time limits, then each row of the CSV is compared with its
-expectation. Further tests check what the batch must not have done (write outside the sandbox) and
-what a re-run must do (resume without regrading).
+Two sets of fixtures (``tests/grading_fixtures/make_fixtures.py`` writes them):
+
+* ``attacks/``: submissions of the self-test exercise, each an attack on the grader itself. They
+  are graded together in one sandboxed batch through the command line (``actlab grade``) with
+  short limits (3 s a cell, 20 s a notebook, 384 MiB of memory, 2000 files), then each row of the CSV is
+  compared with its expectation. Further tests check what the batch must not have done (write
+  outside the sandbox, leave processes, cgroups or temporary folders behind), what a re-run must
+  do (resume, regrade by status), that nothing carries over between submissions of one warm
+  sandbox, and that a fresh sandbox per submission (``--no-preload``) gives the same outcomes;
+* ``exercise_attacks/NAME/``: submissions of exercises 02 and 04, graded against the real
+  exercise sources with the default limits: forbidden shortcuts, forged outputs, and honest
+  answers (scratch cells included) that must keep full marks.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import importlib.util
 import json
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -21,13 +29,15 @@ from pathlib import Path
 import pytest
 
 from actlab.cli import main
-from actlab.grading.sandbox import sandbox_status
+from actlab.grading.sandbox import JobCgroup, sandbox_status
 
 FIXTURES = Path(__file__).parent / "grading_fixtures"
 ATTACKS = FIXTURES / "attacks"
+EXERCISE_ATTACKS = FIXTURES / "exercise_attacks"
 REPO = Path(__file__).resolve().parents[1]
 NAMES = sorted(p.stem for p in ATTACKS.glob("*.ipynb"))
-ARGS = ["--jobs", "2", "--timeout", "20", "--cell-timeout", "2"]
+LIMITS = ["--timeout", "20", "--cell-timeout", "3", "--memory", "384", "--max-files", "2000"]
+ARGS = ["--jobs", "2", *LIMITS]
 
 
 def _require_sandbox() -> None:
@@ -38,14 +48,26 @@ def _require_sandbox() -> None:
         pytest.skip(f"no grading sandbox here: {status.reason}")
 
 
+def _expectation(path: Path) -> dict:
+    nb = json.loads(path.read_text())
+    return nb["metadata"]["actlab_fixture"]
+
+
 def _expectations() -> dict[str, dict]:
     expected = json.loads((ATTACKS / "expected_invalid.json").read_text())
     for name in NAMES:
-        if name in expected:
-            continue
-        nb = json.loads((ATTACKS / f"{name}.ipynb").read_text())
-        expected[name] = nb["metadata"]["actlab_fixture"]
+        if name not in expected:
+            expected[name] = _expectation(ATTACKS / f"{name}.ipynb")
     return expected
+
+
+def _temp_folders() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("actlab-*")}
+
+
+def _read_rows(out: Path) -> dict[str, dict[str, str]]:
+    with open(out, newline="", encoding="utf-8") as fh:
+        return {Path(r["submission"]).stem: r for r in csv.DictReader(fh)}
 
 
 class Batch:
@@ -62,7 +84,7 @@ class Batch:
         self.source.mkdir(parents=True)
         self.subs.mkdir()
         shutil.copy(FIXTURES / "source" / "00_selftest.ipynb", self.source)
-        subst = {
+        self.subst = {
             "@@SOURCE@@": str(self.source / "00_selftest.ipynb"),
             "@@SOURCE_DIR@@": str(self.source),
             "@@REPO@@": str(REPO),
@@ -71,7 +93,6 @@ class Batch:
             "@@FEEDBACK@@": str(self.feedback),
             "@@CANARY@@": str(self.canary),
         }
-        self.subst = subst
         paths = []
         for name in NAMES:
             path = self.subs / f"{name}.ipynb"
@@ -90,26 +111,13 @@ class Batch:
         self, paths: list[str], capsys: pytest.CaptureFixture[str], *extra: str
     ) -> tuple[int, str]:
         code = main(
-            [
-                "grade",
-                *paths,
-                "--exercise",
-                "00_selftest",
-                "--source",
-                str(self.source),
-                "--out",
-                str(self.out),
-                "--feedback",
-                str(self.feedback),
-                *ARGS,
-                *extra,
-            ]
-        )
+            ["grade", *paths, "--exercise", "00_selftest", "--source", str(self.source),
+             "--out", str(self.out), "--feedback", str(self.feedback), *ARGS, *extra]
+        )  # fmt: skip
         return code, capsys.readouterr().out
 
     def rows(self) -> dict[str, dict[str, str]]:
-        with open(self.out, newline="") as fh:
-            return {Path(r["submission"]).stem: r for r in csv.DictReader(fh)}
+        return _read_rows(self.out)
 
 
 @pytest.fixture(scope="module")
@@ -119,23 +127,14 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
     paths = b.prepare()
     b.paths = paths  # type: ignore[attr-defined]
     b.other_bytes = b.other.read_bytes()  # type: ignore[attr-defined]
+    b.temp_before = _temp_folders()  # type: ignore[attr-defined]
     start = time.monotonic()
     b.code = main(  # type: ignore[attr-defined]
-        [
-            "grade",
-            *paths,
-            "--exercise",
-            "00_selftest",
-            "--source",
-            str(b.source),
-            "--out",
-            str(b.out),
-            "--feedback",
-            str(b.feedback),
-            *ARGS,
-        ]
-    )
+        ["grade", *paths, "--exercise", "00_selftest", "--source", str(b.source),
+         "--out", str(b.out), "--feedback", str(b.feedback), *ARGS]
+    )  # fmt: skip
     b.seconds = time.monotonic() - start  # type: ignore[attr-defined]
+    b.temp_after = _temp_folders()  # type: ignore[attr-defined]
     return b
 
 
@@ -144,10 +143,18 @@ def test_fixtures_are_up_to_date() -> None:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    for rel, data in module.fixture_files().items():
+    files = module.fixture_files()
+    for rel, data in files.items():
         assert (FIXTURES / rel).read_bytes() == data, (
             f"{rel} is stale: run python tests/grading_fixtures/make_fixtures.py"
         )
+    on_disk = {
+        str(p.relative_to(FIXTURES))
+        for d in (ATTACKS, EXERCISE_ATTACKS)
+        for p in d.rglob("*")
+        if p.is_file()
+    }
+    assert on_disk <= set(files), f"fixtures nobody writes: {sorted(on_disk - set(files))}"
 
 
 def test_batch_completes_with_a_row_per_submission(batch: Batch) -> None:
@@ -180,6 +187,18 @@ def test_attack_gets_its_expected_score(batch: Batch, name: str) -> None:
     assert row["max_points"] == "3"
 
 
+def test_limit_breakers_are_named(batch: Batch) -> None:
+    rows = batch.rows()
+    assert "processes" in rows["fork_bomb"]["message"]
+    assert "MiB of memory" in rows["forked_memory"]["message"]
+    assert "MiB of memory" in rows["unbounded_allocation"]["message"]
+    assert "files and directories" in rows["directory_flood"]["message"]
+    assert "MiB to disk" in rows["tmp_flood"]["message"]
+    # the grader's clock, not the kernel's word: the cell's own limit, not the notebook's
+    assert "'relu' ran past its 3 s limit" in rows["fake_progress"]["message"]
+    assert "exited early" in rows["fake_done_then_exit"]["message"]
+
+
 def test_nothing_was_written_outside_the_sandbox(batch: Batch) -> None:
     text = batch.out.read_text()
     assert "forged" not in text and ",100" not in text
@@ -187,26 +206,32 @@ def test_nothing_was_written_outside_the_sandbox(batch: Batch) -> None:
     assert batch.other.read_bytes() == batch.other_bytes  # type: ignore[attr-defined]
     assert not (batch.feedback / "forged.txt").exists()
     assert not batch.canary.exists()
+    assert (batch.source / "00_selftest.ipynb").is_file()
 
 
-def test_no_process_or_cgroup_is_left_behind(batch: Batch) -> None:
-    for controller in ("pids", "cpu"):
-        root = Path("/sys/fs/cgroup") / controller
-        if root.is_dir():
+def test_nothing_is_left_behind(batch: Batch) -> None:
+    for controller in ("pids", "cpu", "memory"):
+        for root in Path("/sys/fs/cgroup").glob(f"{controller}/**/"):
             mine = [p.name for p in root.glob(f"actlab-{os.getpid()}-*")]
-            assert mine == [], f"leftover {controller} cgroups: {mine}"
+            assert mine == [], f"leftover {controller} cgroups in {root}: {mine}"
     # A cgroup can only be removed once no process is left in it: none outlived the batch.
+    left = batch.temp_after - batch.temp_before  # type: ignore[attr-defined]
+    assert left == set(), f"temporary folders left behind: {sorted(left)}"
 
 
-def test_feedback_files_are_readable_and_small(batch: Batch) -> None:
+def test_feedback_files_are_valid_utf8_and_small(batch: Batch) -> None:
     files = sorted(batch.feedback.glob("*.txt"))
     assert len(files) == len(NAMES)
     for path in files:
-        text = path.read_text()
+        text = path.read_bytes().decode("utf-8")  # strict: no surrogates got through
         assert "Score:" in text
         assert path.stat().st_size < 20_000, path.name
     fork = next(p for p in files if p.name.endswith("fork_bomb.txt")).read_text()
     assert "processes" in fork and "[PASS] test_square" in fork
+    surrogates = next(p for p in files if p.name.endswith("__surrogates.txt")).read_text()
+    assert "\\udc80" in surrogates
+    copied = next(p for p in files if p.name.endswith("copied_test_cell.txt")).read_text()
+    assert "a copy of test cell 'test_relu'" in copied and "was ignored" in copied
 
 
 def test_feedback_never_contains_expected_values(batch: Batch) -> None:
@@ -216,7 +241,16 @@ def test_feedback_never_contains_expected_values(batch: Batch) -> None:
     assert "0.0" not in text.split("test_relu", 1)[1]
 
 
-def test_rerun_resumes_without_regrading(batch: Batch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_tampering_is_named_in_the_feedback(batch: Batch) -> None:
+    text = next(batch.feedback.glob("*__segfault.txt")).read_text()
+    assert "interferes with the grader: imports ctypes" in text
+    text = next(batch.feedback.glob("*tamper_asserts_and_eq.txt")).read_text()
+    assert "imports the grading machinery" in text
+
+
+def test_rerun_resumes_and_regrades_by_status(
+    batch: Batch, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = batch.out.read_text()
     start = time.monotonic()
     code, out = batch.grade(batch.paths, capsys)  # type: ignore[attr-defined]
@@ -224,6 +258,11 @@ def test_rerun_resumes_without_regrading(batch: Batch, capsys: pytest.CaptureFix
     assert f"({len(NAMES)} already graded)" in out
     assert time.monotonic() - start < 5
     assert batch.out.read_text() == before
+    # Only the invalid ones are graded again with --regrade invalid.
+    invalid = sum(1 for r in batch.rows().values() if r["status"] == "invalid")
+    code, out = batch.grade(batch.paths, capsys, "--regrade", "invalid")  # type: ignore[attr-defined]
+    assert code == 0
+    assert f"({len(NAMES) - invalid} already graded)" in out
     # A changed submission is graded again; the others are not.
     solution = batch.subs / "solution.ipynb"
     nb = json.loads(solution.read_text())
@@ -235,6 +274,23 @@ def test_rerun_resumes_without_regrading(batch: Batch, capsys: pytest.CaptureFix
     assert batch.rows()["solution"]["points"] == "1"
 
 
+def test_changed_limits_regrade(batch: Batch, tmp_path: Path) -> None:
+    """The resume key holds the limits: a run with other limits never keeps an old row."""
+    paths = _copies(batch, ["solution", "release"], tmp_path / "subs")
+    out = tmp_path / "grades.csv"
+    base = ["grade", *paths, "--exercise", "00_selftest", "--source", str(batch.source),
+            "--out", str(out), "--timeout", "20", "--cell-timeout", "3"]  # fmt: skip
+    assert main([*base, "--memory", "384"]) == 0
+    journal = Path(f"{out}.journal")
+    assert len(journal.read_text().splitlines()) == 2
+    assert main([*base, "--memory", "384"]) == 0
+    assert len(journal.read_text().splitlines()) == 2
+    assert main([*base, "--memory", "1100"]) == 0
+    assert len(journal.read_text().splitlines()) == 4
+    assert main([*base, "--memory", "1100", "--regrade"]) == 0
+    assert len(journal.read_text().splitlines()) == 6
+
+
 def test_a_journal_of_another_exercise_is_refused(tmp_path: Path, batch: Batch) -> None:
     out = tmp_path / "grades.csv"
     shutil.copy(str(batch.out) + ".journal", str(out) + ".journal")
@@ -244,17 +300,9 @@ def test_a_journal_of_another_exercise_is_refused(tmp_path: Path, batch: Batch) 
     nb["metadata"]["actlab"]["exercise"] = "99_other"
     (source / "99_other.ipynb").write_text(json.dumps(nb))
     code = main(
-        [
-            "grade",
-            batch.paths[0],
-            "--exercise",
-            "99_other",
-            "--source",
-            str(source),
-            "--out",
-            str(out),
-        ]  # type: ignore[attr-defined]
-    )
+        ["grade", batch.paths[0], "--exercise", "99_other", "--source", str(source),  # type: ignore[attr-defined]
+         "--out", str(out)]
+    )  # fmt: skip
     assert code == 2
 
 
@@ -275,48 +323,122 @@ def test_nothing_carries_over_to_the_next_submission(
     names = [
         "sabotage_next_submission",
         "find_leftovers",
+        "leave_files_in_root",
+        "find_leftovers",
         "sabotage_next_submission",
         "solution",
-        "reach_the_forkserver",
+        "reach_the_supervisor",
         "solution",
-        "kill_the_forkserver",
+        "kill_the_supervisor",
         "solution",
         "fork_bomb",
+        "solution",
+        "fifos_and_symlinks",
         "solution",
     ]
     paths = _copies(batch, names, tmp_path / "subs")
     out = tmp_path / "grades.csv"
     code = main(
         ["grade", *paths, "--exercise", "00_selftest", "--source", str(batch.source),
-         "--out", str(out), "--jobs", "1", "--timeout", "20", "--cell-timeout", "2",
-         "--feedback", str(tmp_path / "feedback")]
+         "--out", str(out), "--jobs", "1", *LIMITS, "--feedback", str(tmp_path / "feedback")]
     )  # fmt: skip
     assert code == 0
-    with open(out, newline="") as fh:
-        rows = {Path(r["submission"]).stem: r for r in csv.DictReader(fh)}
+    rows = _read_rows(out)
     for i, name in enumerate(names):
         if name in ("solution", "find_leftovers"):
             row = rows[f"{i:02d}_{name}"]
             feedback = next((tmp_path / "feedback").glob(f"*{i:02d}_{name}.txt")).read_text()
             assert (row["points"], row["status"]) == ("3", "graded"), feedback
+    assert batch.other.read_bytes() == batch.other_bytes  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(
-    "name", ["solution", "release", "swallow_keyboard_interrupt", "segfault", "fork_bomb"]
-)
-def test_fresh_interpreter_mode(batch: Batch, tmp_path: Path, name: str) -> None:
-    """``--no-preload``: a new sandboxed interpreter per submission, same outcomes."""
-    expected = _expectations()[name]
-    paths = _copies(batch, [name], tmp_path / "subs")
-    out = tmp_path / "grades.csv"
+FRESH = [
+    "solution",
+    "release",
+    "swallow_keyboard_interrupt",
+    "segfault",
+    "fork_bomb",
+    "forked_memory",
+    "tmp_flood",
+    "directory_flood",
+    "leave_files_in_root",
+    "fake_done_then_exit",
+    "probe_writes_outputs",
+]
+
+
+@pytest.fixture(scope="module")
+def fresh_rows(batch: Batch, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """``--no-preload``: a new sandboxed interpreter per submission."""
+    root = tmp_path_factory.mktemp("fresh")
+    paths = _copies(batch, FRESH, root / "subs")
+    out = root / "grades.csv"
     code = main(
         ["grade", *paths, "--exercise", "00_selftest", "--source", str(batch.source),
-         "--out", str(out), "--no-preload", "--timeout", "20", "--cell-timeout", "2"]
+         "--out", str(out), "--no-preload", *ARGS]
     )  # fmt: skip
     assert code == 0
-    with open(out, newline="") as fh:
-        (row,) = list(csv.DictReader(fh))
+    return {name[3:]: row for name, row in _read_rows(out).items()}
+
+
+@pytest.mark.parametrize("name", FRESH)
+def test_fresh_interpreter_mode(fresh_rows: dict[str, dict], name: str) -> None:
+    expected = _expectations()[name]
+    row = fresh_rows[name]
     assert (float(row["points"]), row["status"]) == (
         float(expected["expected_points"]),
         expected["expected_status"],
     ), row["message"]
+
+
+def test_limits_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["info", "--source", str(REPO / "exercises" / "source")]) == 0
+    out = capsys.readouterr().out
+    assert "process limit:" in out and "memory limit:" in out
+    if JobCgroup.memory_available():
+        assert "memory cgroup" in out
+    else:
+        assert "watchdog" in out
+
+
+# --- exercises 02 and 04 ------------------------------------------------------------------------
+
+EXERCISES = sorted(p.name for p in EXERCISE_ATTACKS.iterdir() if p.is_dir())
+EXERCISE_CASES = [
+    (exercise, p.stem)
+    for exercise in EXERCISES
+    for p in sorted((EXERCISE_ATTACKS / exercise).glob("*.ipynb"))
+]
+
+
+@pytest.fixture(scope="module")
+def exercise_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict]]:
+    """Each exercise's attack fixtures graded in one batch, with the default limits."""
+    _require_sandbox()
+    rows = {}
+    for exercise in EXERCISES:
+        root = tmp_path_factory.mktemp(exercise)
+        paths = [str(p) for p in sorted((EXERCISE_ATTACKS / exercise).glob("*.ipynb"))]
+        out = root / "grades.csv"
+        code = main(
+            ["grade", *paths, "--exercise", exercise, "--source",
+             str(REPO / "exercises" / "source"), "--out", str(out), "--jobs", "2",
+             "--timeout", "300", "--cell-timeout", "120", "--feedback", str(root / "feedback")]
+        )  # fmt: skip
+        assert code == 0
+        rows[exercise] = _read_rows(out)
+    return rows
+
+
+@pytest.mark.parametrize(("exercise", "name"), EXERCISE_CASES)
+def test_exercise_attack_gets_its_expected_score(
+    exercise_rows: dict[str, dict[str, dict]], exercise: str, name: str
+) -> None:
+    expected = _expectation(EXERCISE_ATTACKS / exercise / f"{name}.ipynb")
+    row = exercise_rows[exercise][name]
+    assert (float(row["points"]), row["status"]) == (
+        float(expected["expected_points"]),
+        expected["expected_status"],
+    ), f"{name} ({expected['attack']}): {row}"
+    for gid, pts in expected.get("expected_tests", {}).items():
+        assert float(row[gid]) == pts, f"{name}: {gid}: {row}"

@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 
 from actlab.grading import selftest
-from actlab.grading.grader import build_cells, load_outputs, preload_modules
+from actlab.grading.grader import arrange_cells, build_cells, load_outputs, preload_modules
 from actlab.grading.notebook import InvalidNotebook, loads_notebook, write_notebook
 from actlab.grading.plan import PlanError, load_plan, parse_test_cell
-from actlab.grading.probe import probe_cell_source
 
 
 @pytest.fixture
@@ -98,7 +97,11 @@ def test_cells_of_a_solution(plan) -> None:
         ("student", "relu"),
         ("probe", "test_relu"),
     ]
-    assert cells[2]["source"] == probe_cell_source("test_square")
+    probe = cells[2]["probe"]
+    assert probe["gid"] == "test_square"
+    assert [c["case"] for c in probe["calls"]] == [{}, {"x": [-3.0, 0.0, 1e150]}]
+    assert probe["check_modules"] == ["actlab.grading.selftest"]
+    assert cells[2]["source"] == ""  # the hidden cases travel only with the probe command
     assert [c["index"] for c in cells] == list(range(5))
 
 
@@ -115,29 +118,54 @@ def test_tests_come_from_the_source_whatever_the_submission_did(plan) -> None:
         ("locked", "setup"),  # the source's locked cell is re-added first...
         ("student", None),  # ...and the stripped copy runs as student code
         ("student", "square"),
-        ("probe", "test_square"),  # re-added right after the nearest preceding source cell
-        ("student", None),
+        ("student", None),  # the student's helper, added below the answer...
+        ("probe", "test_square"),  # ...runs before the re-added test
         ("student", "relu"),
         ("probe", "test_relu"),  # replaced, not run as edited
     ]
     assert cells[0]["source"].startswith("import numpy as np\n")
-    assert cells[4]["label"] == "code cell 3"
+    assert cells[3]["label"] == "code cell 3"
 
 
-def test_a_reused_grade_id_keeps_only_its_first_role(plan) -> None:
+def test_a_copied_test_cell_is_ignored_and_noted(plan) -> None:
     nb = selftest.solution_notebook()
-    impostor = copy.deepcopy(nb["cells"][7])
+    impostor = copy.deepcopy(nb["cells"][7])  # test_relu, metadata and all
     impostor["source"] = "relu = lambda x: x"
-    nb["cells"].insert(2, impostor)
-    cells = build_cells(plan, nb)
-    assert _kinds(cells).count(("probe", "test_relu")) == 1
-    assert ("student", None) in _kinds(cells)
+    nb["cells"].insert(2, impostor)  # above both answers
+    cells, notes = arrange_cells(plan, nb)
+    assert _kinds(cells) == [
+        ("locked", "setup"),
+        ("student", "square"),
+        ("probe", "test_square"),
+        ("student", "relu"),
+        ("probe", "test_relu"),  # where the source has it; the copy never runs
+    ]
+    assert all("lambda" not in c["source"] for c in cells)
+    assert notes == [
+        (
+            "a copy of test cell 'test_relu' (code cell 2) was ignored: the test ran where the "
+            "exercise has it"
+        )
+    ]
+
+
+def test_the_students_own_copy_in_place_keeps_its_position(plan) -> None:
+    nb = selftest.solution_notebook()
+    extra = {"cell_type": "code", "metadata": {}, "outputs": [], "source": "late = 1"}
+    nb["cells"].insert(8, extra)  # after the relu test, at the end
+    helper = {"cell_type": "code", "metadata": {}, "outputs": [], "source": "early = 1"}
+    nb["cells"].insert(7, helper)  # between relu and its test
+    cells, notes = arrange_cells(plan, nb)
+    kinds = _kinds(cells)
+    assert kinds[-3:] == [("student", None), ("probe", "test_relu"), ("student", None)]
+    assert cells[-3]["source"] == "early = 1" and cells[-1]["source"] == "late = 1"
+    assert notes == []
 
 
 def test_preload_modules_come_from_the_source(plan) -> None:
     modules = preload_modules(plan)
     assert "numpy" in modules and "actlab.grading.selftest" in modules
-    assert modules.index("actlab.grading.spec") == 0
+    assert modules.index("numpy") == 0 and "actlab.grading.spec" in modules
 
 
 @pytest.mark.parametrize(
@@ -172,3 +200,64 @@ def test_outputs_are_loaded_without_pickle(tmp_path: Path) -> None:
     junk.write_bytes(b"PK not a zip")
     with pytest.raises(Exception, match="could not be read"):
         load_outputs(junk)
+
+
+def _zip_with(members: dict[str, bytes], declared: dict[str, int] | None = None) -> bytes:
+    import io
+    import struct
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    raw = bytearray(buffer.getvalue())
+    for name, size in (declared or {}).items():
+        # forge the uncompressed size in the central directory entry of ``name``
+        at = raw.find(b"PK\x01\x02")
+        while at >= 0:
+            length = struct.unpack_from("<H", raw, at + 28)[0]
+            if raw[at + 46 : at + 46 + length].decode() == name:
+                struct.pack_into("<I", raw, at + 24, size)
+            at = raw.find(b"PK\x01\x02", at + 4)
+    return bytes(raw)
+
+
+def test_outputs_are_checked_for_size_before_they_are_decoded() -> None:
+    import io
+    import tracemalloc
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (2**25,)}
+    )
+    # a 256 MiB array of zeros deflates to a few hundred KiB
+    bomb = _zip_with({"out.npy": header.getvalue() + bytes(2**28)})
+    assert len(bomb) < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(Exception, match="decodes to more than 64 MiB"):
+            load_outputs(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**24, f"{peak} bytes were allocated to refuse it"
+    # a header whose shape does not match the member's size
+    small = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        small, {"descr": "<f8", "fortran_order": False, "shape": (2**40,)}
+    )
+    with pytest.raises(Exception, match="wrong size"):
+        load_outputs(_zip_with({"out.npy": small.getvalue() + bytes(8)}))
+    good = io.BytesIO()
+    np.savez(good, out=np.arange(4.0))
+    assert set(load_outputs(good.getvalue())) == {"out"}
+    # a member that declares a huge size is refused on its declaration...
+    with pytest.raises(Exception, match="decodes to more than"):
+        load_outputs(_zip_with({"out.npy": good.getvalue()}, {"out.npy": 2**31}))
+    # ...and one that declares a small size is read no further than that
+    member = header.getvalue() + bytes(2**20)
+    with pytest.raises(Exception, match=r"could not be read|wrong size"):
+        load_outputs(_zip_with({"out.npy": member}, {"out.npy": 200}))

@@ -98,7 +98,7 @@ def cmd_release(args: argparse.Namespace) -> int:
     if not source.is_dir():
         raise UsageError(f"release: the source directory {source} does not exist")
     try:
-        written = release_all(source, args.release, args.exercise)
+        written = release_all(source, args.release, args.exercise, force=args.force)
     except FileNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except (ReleaseError, ValueError) as exc:
@@ -120,6 +120,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from actlab.grading.sandbox import Limits, SandboxUnavailable
 
     source = Path(args.source) / f"{args.exercise}.ipynb"
+    regrade = _regrade_statuses(args)
+    if not args.submissions:
+        raise UsageError("grade: give at least one SUBMISSION.ipynb")
     if not source.is_file():
         known = sorted(p.stem for p in Path(args.source).glob("*.ipynb"))
         raise UsageError(
@@ -130,7 +133,12 @@ def cmd_grade(args: argparse.Namespace) -> int:
         plan = load_plan(source, args.exercise)
     except PlanError as exc:
         raise UsageError(f"grade: {exc}") from None
-    limits = Limits(memory_bytes=args.memory, processes=args.max_processes)
+    limits = Limits(
+        memory_bytes=args.memory,
+        processes=args.max_processes,
+        disk_bytes=args.disk,
+        disk_entries=args.max_files,
+    )
     settings = Settings(
         timeout=args.timeout,
         cell_timeout=min(args.cell_timeout, args.timeout),
@@ -154,7 +162,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         print(f"actlab grade: {exc}", file=sys.stderr)
         return EXIT_NO_SANDBOX
     with grader:
-        report = grade_batch(grader, list(args.submissions), store, args.jobs, progress=None)
+        report = grade_batch(
+            grader, list(args.submissions), store, args.jobs, progress=None, regrade=regrade
+        )
     counts: dict[str, int] = {}
     for r in report.results:
         counts[r.status] = counts.get(r.status, 0) + 1
@@ -165,14 +175,37 @@ def cmd_grade(args: argparse.Namespace) -> int:
         + f"; {report.seconds:.1f} s; grades in {args.out}"
         + (f", feedback in {args.feedback}" if args.feedback else "")
     )
-    if report.internal_errors:
+    if report.errors:
         print(
-            f"actlab grade: {report.internal_errors} submission(s) hit a grader error "
-            "(status crashed, message 'grader error: ...')",
+            f"actlab grade: {report.errors} submission(s) could not be graded (status error): "
+            f"{report.first_error}\n"
+            "  This is a problem of the grading machine, not of the submissions: fix it (run "
+            "'actlab info --self-test' to check the sandbox), then run the same command again "
+            "with --regrade error.",
             file=sys.stderr,
         )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _regrade_statuses(args: argparse.Namespace) -> set[str] | None:
+    """The statuses ``--regrade`` names (``{"all"}`` for all); a value that is no status list is
+    taken as a submission that came after a bare ``--regrade``."""
+    from actlab.grading.grader import STATUSES
+
+    value = args.regrade
+    if value is None:
+        return None
+    names = {v.strip() for v in value.split(",") if v.strip()}
+    if value == "all" or (names and names <= set(STATUSES)):
+        return names or {"all"}
+    if value.endswith(".ipynb") or Path(value).exists():
+        args.submissions = [value, *args.submissions]
+        return {"all"}
+    raise UsageError(
+        f"grade: --regrade takes 'all' or statuses separated by commas "
+        f"({', '.join(STATUSES)}), got {value!r}"
+    )
 
 
 # --- validate ---------------------------------------------------------------------------------
@@ -218,30 +251,39 @@ def cmd_info(args: argparse.Namespace) -> int:
     status = sandbox_status()
     state = "available" if status.available else "NOT available"
     print(f"sandbox: {state} (bwrap: {status.bwrap or 'not found'}; {status.reason})")
-    print(f"process limit: {status.process_limit}; cores: {os.cpu_count()}")
+    print(f"process limit: {status.process_limit}")
+    print(f"memory limit: {status.memory_limit}")
+    print(f"cpu limit: {status.cpu_limit}; cores: {os.cpu_count()}")
+    if not status.memory_limit.startswith("memory cgroup"):
+        print(
+            "  without cgroups the grader polls the sandbox: a submission can exceed its memory "
+            "or process limit for up to a fifth of a second before it is stopped, and nothing "
+            "keeps one submission to one core (see docs/grading.md, 'Without root')"
+        )
     if args.self_test:
-        return _self_test(status.available)
+        return _self_test(status.available, source)
     return EXIT_OK
 
 
-def _self_test(sandbox: bool) -> int:
+def _self_test(sandbox: bool, source: Path) -> int:
     import tempfile
 
     from actlab.grading import selftest
-    from actlab.grading.grader import Grader, Settings
+    from actlab.grading.grader import Grader, Settings, exercise_imports
     from actlab.grading.notebook import write_notebook
-    from actlab.grading.plan import load_plan
+    from actlab.grading.plan import PlanError, load_plan
     from actlab.grading.release import release_notebook
+    from actlab.grading.session import SandboxFailed
 
     if not sandbox:
         print("self-test: skipped, no sandbox", file=sys.stderr)
         return EXIT_NO_SANDBOX
+    ok = True
     with tempfile.TemporaryDirectory(prefix="actlab-selftest-") as tmp:
         src = Path(tmp) / f"{selftest.EXERCISE}.ipynb"
         write_notebook(selftest.source_notebook(), src)
         plan = load_plan(src)
         with Grader(plan, Settings(timeout=120, cell_timeout=30)) as grader:
-            ok = True
             for label, nb, want in (
                 ("solution", selftest.solution_notebook(), plan.max_points),
                 ("release", release_notebook(selftest.source_notebook()), 0.0),
@@ -255,8 +297,29 @@ def _self_test(sandbox: bool) -> int:
                 print(
                     f"self-test {label}: {result.points:g}/{result.max_points:g} "
                     f"({result.status}, {time.monotonic() - t0:.2f} s) "
-                    f"{'ok' if good else 'UNEXPECTED'}"
+                    f"{'ok' if good else 'UNEXPECTED: ' + result.message}"
                 )
+    # Every exercise's own imports, in a sandbox made as for grading it (its poison included).
+    for path in sorted(source.glob("*.ipynb")) if source.is_dir() else []:
+        try:
+            plan = load_plan(path)
+        except PlanError as exc:
+            ok = False
+            print(f"self-test {path.stem}: UNEXPECTED: {exc}")
+            continue
+        t0 = time.monotonic()
+        with Grader(plan, Settings(timeout=300, cell_timeout=300, preload=False)) as grader:
+            grader.required = exercise_imports(plan)
+            try:
+                run = grader.run_cells([])
+                good, why = run.status == "graded", run.message
+            except SandboxFailed as exc:
+                good, why = False, str(exc)
+        ok &= good
+        print(
+            f"self-test {path.stem}: {len(grader.required)} modules import in the sandbox "
+            f"({time.monotonic() - t0:.2f} s) {'ok' if good else 'UNEXPECTED: ' + why}"
+        )
     return EXIT_OK if ok else EXIT_FAILED
 
 
@@ -300,6 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exercise", metavar="NAME", help="only this exercise (default: all)")
     p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
     p.add_argument("--release", default="exercises/release", metavar="DIR", help="%(default)s")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite release notebooks that differ from what would be written (without it, "
+        "such a notebook, which a learner may have worked in, is left alone and the command "
+        "fails)",
+    )
     p.set_defaults(func=cmd_release)
 
     p = sub.add_parser(
@@ -312,7 +382,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 every submission got a row, 1 a grader error occurred (the row "
         "says so), 2 usage error, 3 no sandbox (install bubblewrap).",
     )
-    p.add_argument("submissions", nargs="+", metavar="SUBMISSION.ipynb")
+    p.add_argument("submissions", nargs="*", metavar="SUBMISSION.ipynb")
     p.add_argument("--exercise", required=True, metavar="NAME", help="the exercise graded")
     p.add_argument("--out", required=True, metavar="CSV", help="the grades file to write")
     p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
@@ -343,7 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_mebibytes,
         default=3 * 1024 * 2**20,
         metavar="MIB",
-        help="address-space limit of a kernel in MiB (default 3072)",
+        help="memory of a submission's whole process tree in MiB (default 3072)",
     )
     p.add_argument(
         "--max-processes",
@@ -351,6 +421,21 @@ def build_parser() -> argparse.ArgumentParser:
         default=64,
         metavar="N",
         help="processes and threads of a kernel (default %(default)s)",
+    )
+    p.add_argument(
+        "--disk",
+        type=_mebibytes,
+        default=256 * 2**20,
+        metavar="MIB",
+        help="what a submission may write to its home, /tmp and /dev/shm, in MiB, directories "
+        "counted (default 256)",
+    )
+    p.add_argument(
+        "--max-files",
+        type=_positive_int,
+        default=20_000,
+        metavar="N",
+        help="files and directories a submission may make there (default %(default)s)",
     )
     p.add_argument(
         "--no-preload",
@@ -362,6 +447,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-sandbox",
         action="store_true",
         help="UNSAFE: run student code without bubblewrap, with your own permissions",
+    )
+    p.add_argument(
+        "--regrade",
+        nargs="?",
+        const="all",
+        metavar="STATUS[,STATUS]",
+        help="grade again submissions already in the journal: all of them (bare --regrade), or "
+        "those whose last status is one of these (e.g. --regrade error,crashed)",
     )
     p.set_defaults(func=cmd_grade)
 

@@ -1,15 +1,22 @@
-"""Grading many submissions in parallel, recording each result as soon as it is done."""
+"""Grading many submissions in parallel, recording each result as soon as it is done.
+
+Nothing stops the batch: a submission that cannot be read gets an ``invalid`` row, and any failure
+of the grader's own (a sandbox that does not start, the course's imports failing in it, an
+exception while grading, writing the feedback or recording the row) gives that submission a row
+with status ``error`` and the cause; the other submissions go on.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
 import traceback
+from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actlab.grading.grader import Grader, GradeResult, TestResult, file_key
+from actlab.grading.grader import Grader, GradeResult, error_result, file_key
 from actlab.grading.results import ResultStore
 
 __all__ = ["BatchReport", "grade_batch"]
@@ -19,20 +26,37 @@ __all__ = ["BatchReport", "grade_batch"]
 class BatchReport:
     results: list[GradeResult] = field(default_factory=list)
     resumed: int = 0
-    internal_errors: int = 0
+    errors: int = 0
     seconds: float = 0.0
+
+    @property
+    def first_error(self) -> str:
+        return next((r.message for r in self.results if r.status == "error"), "")
 
 
 def _internal_error(grader: Grader, submission: str, exc: BaseException) -> GradeResult:
-    plan = grader.plan
     where = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    tests = [
-        TestResult(t.grade_id, 0.0, t.points, False, "not graded: grader error", t.description)
-        for t in plan.tests
-    ]
-    return GradeResult(
-        submission, plan.exercise, "crashed", 0.0, plan.max_points, tests, f"grader error: {where}"
-    )
+    return error_result(grader.plan, submission, f"grader error: {where}")
+
+
+def _record(store: ResultStore, key: str, result: GradeResult) -> GradeResult:
+    """Record ``result``; if that fails, record an ``error`` row that says why instead."""
+    try:
+        store.record(key, result)
+        return result
+    except Exception as exc:  # noqa: BLE001 -- the row must be written whatever happened
+        plan_tests = result.tests
+        failed = GradeResult(
+            result.submission, result.exercise, "error", 0.0, result.max_points,
+            [type(t)(t.grade_id, 0.0, t.max_points, False, "not recorded", t.description)
+             for t in plan_tests],
+            f"grader error while recording the grade: {type(exc).__name__}: {exc}",
+        ).cleaned()  # fmt: skip
+        try:
+            store.record(key, failed, feedback=False)
+        except Exception as again:  # noqa: BLE001
+            print(f"actlab grade: could not record {result.submission!r}: {again}", file=sys.stderr)
+        return failed
 
 
 def grade_batch(
@@ -41,25 +65,34 @@ def grade_batch(
     store: ResultStore,
     jobs: int,
     progress: bool | None = None,
+    regrade: Iterable[str] | None = None,
 ) -> BatchReport:
     """Grade ``submissions`` with ``jobs`` kernels at a time; each result is stored on completion.
 
-    Submissions already in the store's journal under the same key are not graded again. A
-    submission that cannot be read still gets a row (status ``invalid``). ``progress`` shows a tqdm
-    bar; by default only when stderr is a terminal.
+    Submissions already in the store's journal under the same key (path, bytes, exercise source,
+    settings, grader version) are not graded again, unless ``regrade`` names their status (or is
+    ``{"all"}``). ``progress`` shows a tqdm bar; by default only when stderr is a terminal.
     """
     start = time.monotonic()
     report = BatchReport()
+    again = set(regrade or ())
     todo: list[tuple[str, bytes | None, str]] = []
     for path in submissions:
         try:
             data: bytes | None = Path(path).read_bytes()
         except OSError:
             data = None
-        key = file_key(path, data or b"", grader.plan) if data is not None else f"unreadable:{path}"
+        key = (
+            file_key(path, data, grader.plan, grader.settings)
+            if data is not None
+            else f"unreadable:{path}"
+        )
         done = store.lookup(key) if data is not None else None
-        if done is not None:
-            store.reuse(done)
+        if done is not None and not ("all" in again or done.status in again):
+            try:
+                store.reuse(done)
+            except Exception as exc:  # noqa: BLE001 -- a stale feedback file is not worth a stop
+                print(f"actlab grade: feedback of {done.submission!r}: {exc}", file=sys.stderr)
             report.results.append(done)
             report.resumed += 1
         else:
@@ -85,8 +118,7 @@ def grade_batch(
                         result = fut.result()
                     except Exception as exc:  # noqa: BLE001 -- one failure must not stop the batch
                         result = _internal_error(grader, path, exc)
-                        report.internal_errors += 1
-                    store.record(key, result)
+                    result = _record(store, key, result)
                     report.results.append(result)
                     if bar is not None:
                         bar.set_postfix_str(f"{Path(path).name}: {result.status}", refresh=False)
@@ -95,5 +127,6 @@ def grade_batch(
         if bar is not None:
             bar.close()
     store.write_csv()
+    report.errors = sum(r.status == "error" for r in report.results)
     report.seconds = time.monotonic() - start
     return report

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,13 +68,42 @@ class CheckCall:
 
 @dataclass(frozen=True)
 class TestCell:
-    """A graded test cell: its id, points, description and checks."""
+    """A graded test cell: its id, points, description and checks, and what its question forbids.
+
+    ``forbidden`` and ``no_overflow`` come from the cell's metadata ``actlab: {forbidden: [...],
+    no_overflow: true}`` (see :mod:`actlab.grading.shortcuts`): library shortcuts the answer may
+    not use, and whether turning floating-point errors off counts as an overflow.
+    """
 
     grade_id: str
     points: float
     index: int
     description: str
     calls: tuple[CheckCall, ...]
+    forbidden: tuple[str, ...] = ()
+    no_overflow: bool = False
+
+
+_ITEM = re.compile(r"^\.?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def _question_rules(cell: dict[str, Any], where: str) -> tuple[tuple[str, ...], bool]:
+    meta = cell.get("metadata", {}).get("actlab", {})
+    if not isinstance(meta, dict):
+        raise PlanError(f"{where}: cell metadata 'actlab' must be an object")
+    forbidden = meta.get("forbidden", [])
+    if not (
+        isinstance(forbidden, list)
+        and all(isinstance(i, str) and _ITEM.match(i) for i in forbidden)
+    ):
+        raise PlanError(
+            f"{where}: cell metadata actlab.forbidden must be a list of dotted names "
+            "('scipy', 'torch.nn.PReLU') or methods ('.backward')"
+        )
+    no_overflow = meta.get("no_overflow", False)
+    if not isinstance(no_overflow, bool):
+        raise PlanError(f"{where}: cell metadata actlab.no_overflow must be true or false")
+    return tuple(forbidden), no_overflow
 
 
 @dataclass(frozen=True)
@@ -282,7 +312,8 @@ def load_plan(
         seen.add(gid)
         if is_test(cell):
             description, calls = parse_test_cell(cell_source(cell), gid)
-            tests.append(TestCell(gid, points(cell), index, description, calls))
+            rules = _question_rules(cell, f"{path}: test cell {gid!r}")
+            tests.append(TestCell(gid, points(cell), index, description, calls, *rules))
     if not tests:
         raise PlanError(f"{path}: no test cells (code cells with nbgrader grade: true)")
     if validate:

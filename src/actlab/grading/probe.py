@@ -1,103 +1,84 @@
-"""The probe cell of a graded notebook: runs in the student's kernel, writes plain outputs to disk.
+"""The probe: runs in the student's kernel when the grader asks, and sends back plain outputs.
 
-The batch grader replaces every test cell by::
-
-    __import__("actlab.grading.probe", fromlist=["run"]).run("<grade_id>")
-
-:func:`run` reads that cell's check calls from ``plan.json`` in the grading directory (the
-environment variable ``ACTLAB_GRADING_DIR``, else the working directory), looks the student's objects
-up by name in the user namespace, calls each check's ``probe`` through
-:func:`~actlab.grading.spec.run_probe`, and writes, for check number ``k`` of the cell,
-``out/<grade_id>.<k>.npz`` (plain arrays, saved without pickle) or ``out/<grade_id>.<k>.json`` (an
-error record with the message). Each file is written atomically as soon as its probe finishes, so a
-later crash loses nothing already done. Nothing here decides a grade: the grader judges the files
-in its own process.
+The grader restores each test cell of the source as a *probe*: when the notebook reaches that test,
+the grader sends the kernel the test's check calls, hidden cases included (they reach the kernel
+only now), with a fresh token. :func:`run_calls` looks the student's objects up by name in the
+user namespace, calls each check's ``probe`` (:func:`~actlab.grading.spec.run_probe`) under a
+:class:`~actlab.grading.guard.ProbeGuard` when the question forbids shortcuts, and replies, per
+check, either the outputs (plain arrays, an uncompressed ``.npz`` without pickle) or the error,
+with the forbidden calls the guard saw. Nothing here decides a grade: the grader judges only the
+replies to its own token, in its own process, and ignores outputs of a check that raised.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import sys
-from pathlib import Path
+import io
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-__all__ = ["PROBE_CELL", "grading_dir", "probe_cell_source", "run"]
-
-PROBE_CELL = '__import__("actlab.grading.probe", fromlist=["run"]).run({gid!r})'
-_plan_cache: dict[str, Any] = {}
+__all__ = ["encode_outputs", "run_calls"]
 
 
-def probe_cell_source(gid: str) -> str:
-    """The source of the probe cell that stands in for test cell ``gid``."""
-    return PROBE_CELL.format(gid=gid)
+def encode_outputs(outputs: Mapping[str, Any]) -> bytes:
+    """The outputs as the bytes of an uncompressed ``.npz`` of plain arrays."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **{key: np.asarray(value) for key, value in outputs.items()})
+    return buffer.getvalue()
 
 
-def grading_dir() -> Path:
-    return Path(os.environ.get("ACTLAB_GRADING_DIR") or os.getcwd())
+def _run_one(call: Mapping[str, Any], namespace: Mapping[str, Any], guarded: list[str]) -> Any:
+    from actlab.grading.guard import ProbeGuard
+    from actlab.grading.spec import get_check, run_probe
+
+    objects = tuple(namespace[name] for name in call["objects"])
+    spec = get_check(call["check"])
+    guard = ProbeGuard(guarded)
+    if guarded:
+        with guard:
+            guard.check_objects(objects)
+            outputs = run_probe(spec, objects, call["case"])
+    else:
+        outputs = run_probe(spec, objects, call["case"])
+    return outputs, list(guard.violations)
 
 
-def _user_namespace() -> dict[str, Any]:
-    try:
-        from IPython.core.interactiveshell import InteractiveShell
+def run_calls(command: Mapping[str, Any], namespace: Mapping[str, Any], replies: Any) -> None:
+    """Probe every check call of ``command`` and reply per call (see the module docstring)."""
+    from actlab.grading.spec import ProbeError
 
-        if InteractiveShell.initialized():
-            return InteractiveShell.instance().user_ns
-    except ImportError:
-        pass
-    return vars(sys.modules["__main__"])
-
-
-def _write_atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with open(tmp, "wb") as fh:
-        write(fh)
-    os.replace(tmp, path)
-
-
-def _write_error(out: Path, stem: str, message: str) -> None:
-    data = json.dumps({"error": message[:2000]}).encode()
-    _write_atomic(out / f"{stem}.json", lambda fh: fh.write(data))
-
-
-def run(gid: str) -> None:
-    """Probe every check of test cell ``gid`` and write the outputs (see the module docstring)."""
-    from actlab.grading.spec import ProbeError, get_check, run_probe
-
-    base = grading_dir()
-    if "plan" not in _plan_cache:
-        _plan_cache["plan"] = json.loads((base / "plan.json").read_text(encoding="utf-8"))
-    plan = _plan_cache["plan"]
-    out = base / "out"
-    out.mkdir(exist_ok=True)
-    for module in plan.get("check_modules", []):
+    token = command.get("token")
+    for module in command.get("check_modules", []):
         __import__(module)
-    namespace = _user_namespace()
-    failed = 0
-    for k, call in enumerate(plan["tests"][gid]):
-        stem = f"{gid}.{k}"
+    guarded = [str(item) for item in command.get("forbidden", [])]
+    for k, call in enumerate(command.get("calls", [])):
+        reply: dict[str, Any] = {"token": token, "k": k}
         missing = [name for name in call["objects"] if name not in namespace]
         if missing:
-            _write_error(out, stem, f"{', '.join(missing)} is not defined")
-            failed += 1
+            replies.send({**reply, "ok": False, "error": f"{', '.join(missing)} is not defined"})
             continue
-        objects = tuple(namespace[name] for name in call["objects"])
         try:
-            spec = get_check(call["check"])
-            outputs = run_probe(spec, objects, call["case"])
+            outputs, violations = _run_one(call, namespace, guarded)
         except ProbeError as exc:
-            _write_error(out, stem, str(exc))
-            failed += 1
+            replies.send({**reply, "ok": False, "error": str(exc)[:2000]})
             continue
         except KeyboardInterrupt:
-            _write_error(out, stem, "interrupted: the code under test took longer than the limit")
+            replies.send(
+                {
+                    **reply,
+                    "ok": False,
+                    "error": "interrupted: the code under test took longer than the limit",
+                }
+            )
             raise
         except Exception as exc:  # noqa: BLE001 -- a check's bug, or objects it cannot handle
-            _write_error(out, stem, f"the check could not run: {type(exc).__name__}: {exc}")
-            failed += 1
+            replies.send(
+                {
+                    **reply,
+                    "ok": False,
+                    "error": f"the check could not run: {type(exc).__name__}: {exc}"[:2000],
+                }
+            )
             continue
-        arrays = {key: np.asarray(value) for key, value in outputs.items()}
-        _write_atomic(out / f"{stem}.npz", lambda fh, arrays=arrays: np.savez(fh, **arrays))
-    print(f"probe {gid}: {len(plan['tests'][gid])} check(s) recorded")
+        replies.send({**reply, "ok": True, "violations": violations}, encode_outputs(outputs))

@@ -13,6 +13,9 @@ and one made by nbgrader carry the same cell sources:
 Two additions for JupyterLab and nbval: code stubs are tagged ``raises-exception`` (nbval then
 expects the ``NotImplementedError``; tags do not enter nbgrader's cell checksum), and locked cells are
 marked ``editable: false, deletable: false``. The output is a pure function of the source.
+
+A release notebook that differs from what would be written (a stale one, or one a learner worked
+in) is overwritten only when asked (``force``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ __all__ = [
     "CODE_STUB",
     "TEXT_STUB",
     "ReleaseError",
+    "ReleaseRefused",
     "release_all",
     "release_exercise",
     "release_notebook",
@@ -139,12 +143,45 @@ def release_notebook(source_nb: dict[str, Any], where: str = "notebook") -> dict
     return nb
 
 
-def release_exercise(source: str | os.PathLike[str], release_dir: str | os.PathLike[str]) -> Path:
-    """Write the student version of the source notebook ``source`` into ``release_dir``."""
+class ReleaseRefused(ReleaseError):
+    """A release notebook differs from what ``actlab release`` would write: a learner may have
+    worked in it, so it is not overwritten without ``force``."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = paths
+        names = ", ".join(str(p) for p in paths)
+        super().__init__(
+            f"not overwritten, because they differ from what this release would write: {names}. "
+            "If the sources changed, run 'actlab release --force'. If someone worked in these "
+            "files, copy that work elsewhere first: release notebooks are for handing out, "
+            "learners work on copies"
+        )
+
+
+def release_exercise(
+    source: str | os.PathLike[str], release_dir: str | os.PathLike[str], force: bool = False
+) -> Path:
+    """Write the student version of the source notebook ``source`` into ``release_dir``.
+
+    An existing release notebook that differs from the new one is overwritten only with
+    ``force`` (else :class:`ReleaseRefused`).
+    """
     source = Path(source)
     out = Path(release_dir) / source.name
-    write_notebook(release_notebook(read_notebook(source), str(source)), out)
+    nb = release_notebook(read_notebook(source), str(source))
+    if not force and _differs(out, dumps_notebook(nb)):
+        raise ReleaseRefused([out])
+    write_notebook(nb, out)
     return out
+
+
+def _differs(path: Path, text: str) -> bool:
+    try:
+        return path.read_text(encoding="utf-8") != text
+    except FileNotFoundError:
+        return False
+    except (OSError, UnicodeDecodeError):
+        return True
 
 
 def _sources(source_dir: Path, exercise: str | None) -> list[Path]:
@@ -166,9 +203,23 @@ def release_all(
     source_dir: str | os.PathLike[str],
     release_dir: str | os.PathLike[str],
     exercise: str | None = None,
+    force: bool = False,
 ) -> list[Path]:
-    """Release every source notebook (or only ``exercise``); returns the paths written."""
-    return [release_exercise(p, release_dir) for p in _sources(Path(source_dir), exercise)]
+    """Release every source notebook (or only ``exercise``); returns the paths written.
+
+    Without ``force``, nothing is written if any existing release notebook differs from what
+    would be written (:class:`ReleaseRefused` lists them all).
+    """
+    sources = _sources(Path(source_dir), exercise)
+    if not force:
+        refused = []
+        for path in sources:
+            out = Path(release_dir) / path.name
+            if _differs(out, dumps_notebook(release_notebook(read_notebook(path), str(path)))):
+                refused.append(out)
+        if refused:
+            raise ReleaseRefused(refused)
+    return [release_exercise(p, release_dir, force=True) for p in sources]
 
 
 def stale_releases(

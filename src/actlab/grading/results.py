@@ -4,7 +4,11 @@ Every finished submission is appended to ``<out>.journal`` (one JSON line, flush
 before the CSV is rewritten through a temporary file and :func:`os.replace`. So at any instant the
 CSV is a complete, consistent file, and a batch that is interrupted loses at most the submissions
 that were still running. A re-run with the same ``--out`` reads the journal and skips every
-submission whose key (its path as given, its bytes, and the exercise's source) is already there.
+submission whose key (its path as given, its bytes, the exercise's source, the settings that decide
+a grade and the grader's version) is already there.
+
+Everything written is valid UTF-8: text that came from a submission (its messages, its path) has
+any lone surrogate escaped (``\udc80``).
 
 The CSV has one row per submission path (the latest grade of that path), with the columns
 ``submission, exercise, points, max_points, status, <grade_id>..., message``.
@@ -47,6 +51,8 @@ def feedback_text(result: GradeResult) -> str:
     ]
     if result.message:
         lines.append(f"Note:       {result.message}")
+    for note in result.notes:
+        lines.append(f"Note:       {note}")
     lines.append("")
     for test in result.tests:
         mark = "PASS" if test.passed else "FAIL"
@@ -74,7 +80,7 @@ def _atomic_write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -113,13 +119,13 @@ class ResultStore:
     def _load(self) -> None:
         if not self.journal.is_file():
             return
-        with open(self.journal, encoding="utf-8") as fh:
+        with open(self.journal, encoding="utf-8", errors="backslashreplace") as fh:
             for line in fh:
                 try:
                     entry = json.loads(line)
-                    result = GradeResult.from_json(entry["result"])
+                    result = GradeResult.from_json(entry["result"]).cleaned()
                     key = str(entry["key"])
-                except (ValueError, KeyError, TypeError):
+                except (ValueError, KeyError, TypeError, AttributeError):
                     continue  # a line cut short by an interrupted run
                 if result.exercise != self.exercise:
                     raise ValueError(
@@ -132,17 +138,20 @@ class ResultStore:
     def lookup(self, key: str) -> GradeResult | None:
         return self.by_key.get(key)
 
-    def record(self, key: str, result: GradeResult) -> None:
+    def record(self, key: str, result: GradeResult, feedback: bool = True) -> None:
         """Journal ``result``, then rewrite the CSV and its feedback file atomically."""
+        result = result.cleaned()
+        line = json.dumps({"key": key, "result": result.to_json()}, ensure_ascii=True) + "\n"
         self.journal.parent.mkdir(parents=True, exist_ok=True)
         with open(self.journal, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"key": key, "result": result.to_json()}) + "\n")
+            fh.write(line)
             fh.flush()
             os.fsync(fh.fileno())
         self.by_key[key] = result
         self.rows[result.submission] = result
         self.write_csv()
-        self.write_feedback(result)
+        if feedback:
+            self.write_feedback(result)
 
     def reuse(self, result: GradeResult) -> None:
         """Count a journalled result in this run (the CSV row and feedback are refreshed)."""

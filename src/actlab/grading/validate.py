@@ -38,10 +38,11 @@ class ValidationReport:
     path: Path
     tests: list[CellReport] = field(default_factory=list)
     other_errors: list[CellReport] = field(default_factory=list)
+    crash: str = ""
 
     @property
     def all_passed(self) -> bool:
-        return bool(self.tests) and all(t.passed for t in self.tests)
+        return bool(self.tests) and all(t.passed for t in self.tests) and not self.crash
 
     def text(self) -> str:
         lines = [f"{self.path}:"]
@@ -52,6 +53,8 @@ class ValidationReport:
             lines.append(f"  [{mark}] {t.grade_id} ({t.points:g} pt): {t.message}")
         for e in self.other_errors:
             lines.append(f"  error in cell {e.index}: {e.message}")
+        if self.crash:
+            lines.append(f"  {self.crash}")
         passed = sum(t.points for t in self.tests if t.passed)
         total = sum(t.points for t in self.tests)
         n_ok = sum(t.passed for t in self.tests)
@@ -92,19 +95,35 @@ def validate_notebook(path: str | os.PathLike[str], timeout: float = 120.0) -> V
         read_notebook(path)
     except InvalidNotebook as exc:
         raise ValueError(str(exc)) from None
+    import subprocess
+    import tempfile
+
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+    from traitlets.config import Config
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        allow_errors=True,
-        kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    client.execute()
     report = ValidationReport(path)
+    with tempfile.TemporaryDirectory(prefix="actlab-validate-") as tmp:
+        # A local Unix socket, not TCP: nothing listens on a port, and the kernel has no reason
+        # to warn that its traffic is unencrypted. The kernel's own log (start-up warnings of
+        # its debugger, say) goes nowhere; what cells print is in their outputs.
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = str(Path(tmp) / "kernel")
+        client = NotebookClient(
+            nb,
+            config=config,
+            kernel_name=nb.metadata.get("kernelspec", {}).get("name", "python3"),
+            timeout=timeout,
+            allow_errors=True,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+        )
+        try:
+            client.execute(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except DeadKernelError as exc:
+            report.crash = f"the kernel died while running the notebook ({exc})"
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue

@@ -371,30 +371,50 @@ def _train_case(case: Mapping[str, Any]) -> tuple[int, float, int, float]:
     )
 
 
+def _train_data(seed: int, target: float) -> tuple[Any, Any]:
+    import torch
+
+    x = torch.tensor(np.random.default_rng(seed).standard_normal((512, 1)).astype(np.float32))
+    return x, torch.where(x > 0, x, target * x)
+
+
 def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
-    """Fit ``PReLU()`` alone to ``y = max(0, x) + target * min(0, x)`` by SGD on the MSE."""
+    """Fit ``PReLU()`` alone to ``y = max(0, x) + target * min(0, x)`` by SGD on the MSE, and
+    record alpha and the loss at every step."""
     import torch
 
     cls = _module_class(objects[0])
     seed, target, steps, lr = _train_case(case)
-    x = torch.tensor(np.random.default_rng(seed).standard_normal((512, 1)).astype(np.float32))
-    y = torch.where(x > 0, x, target * x)
+    x, y = _train_data(seed, target)
     module = cls()
     params = list(module.parameters())
     if not params:
         raise ProbeError("PReLU() has no parameters for an optimiser to train")
     before = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
     optimiser = torch.optim.SGD(params, lr=lr)
-    losses = []
+    losses: list[float] = []
+    alphas: list[np.ndarray] = []
     with one_torch_thread():
-        _sgd(module, optimiser, x, y, steps, losses)
-    after = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
-    return {"alpha_before": before, "alpha_after": after, "losses": np.asarray(losses)}
+        _sgd(module, optimiser, x, y, steps, losses, alphas)
+    return {
+        "alpha_before": before,
+        "alphas": np.asarray(alphas, dtype=np.float64).reshape(len(alphas), -1),
+        "losses": np.asarray(losses, dtype=np.float64),
+    }
 
 
-def _sgd(module: Any, optimiser: Any, x: Any, y: Any, steps: int, losses: list[float]) -> None:
+def _sgd(
+    module: Any,
+    optimiser: Any,
+    x: Any,
+    y: Any,
+    steps: int,
+    losses: list[float],
+    alphas: list[np.ndarray] | None = None,
+) -> None:
     import torch
 
+    params = [p for group in optimiser.param_groups for p in group["params"]]
     for _ in range(steps):
         optimiser.zero_grad()
         loss = torch.mean((module(x) - y) ** 2)
@@ -406,31 +426,70 @@ def _sgd(module: Any, optimiser: Any, x: Any, y: Any, steps: int, losses: list[f
         loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
+        if alphas is not None:
+            alphas.append(np.concatenate([p.detach().double().reshape(-1).numpy() for p in params]))
+
+
+def reference_training(case: Mapping[str, Any], alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """The training of :func:`_probe_trains` with torch's own PReLU from slope ``alpha``, run in
+    the grader: ``(alpha after each step, loss of each step)``."""
+    import torch
+
+    seed, target, steps, lr = _train_case(case)
+    x, y = _train_data(seed, target)
+    weight = torch.nn.Parameter(torch.tensor([alpha], dtype=torch.float32))
+
+    class _Reference(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = weight
+
+        def forward(self, v: Any) -> Any:
+            return torch.nn.functional.prelu(v, self.weight)
+
+    losses: list[float] = []
+    alphas: list[np.ndarray] = []
+    with one_torch_thread():
+        _sgd(_Reference(), torch.optim.SGD([weight], lr=lr), x, y, steps, losses, alphas)
+    return np.asarray(alphas).reshape(-1), np.asarray(losses)
 
 
 def _judge_trains(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
-    _seed, target, _steps, _lr = _train_case(case)
+    _seed, target, steps, _lr = _train_case(case)
     before = get_output(outputs, "alpha_before")
-    after = get_output(outputs, "alpha_after")
+    alphas = get_output(outputs, "alphas")
     losses = get_output(outputs, "losses")
-    if before.shape != (1,) or after.shape != (1,):
+    if before.shape != (1,) or alphas.shape != (steps, 1):
         return Verdict.fail("PReLU() should have exactly one learnable slope")
-    if not np.all(np.isfinite(losses)) or not np.all(np.isfinite(after)):
+    if losses.shape != (steps,):
+        return Verdict.fail("the training did not run every step")
+    if not np.all(np.isfinite(losses)) or not np.all(np.isfinite(alphas)):
         return Verdict.fail("training PReLU() produced NaN or inf")
-    gap_before = abs(float(before[0]) - target)
-    gap_after = abs(float(after[0]) - target)
-    if float(after[0]) == float(before[0]):
+    if float(before[0]) != np.float32(0.25):
+        return Verdict.fail("PReLU() should start with alpha = 0.25, torch's default init")
+    after = float(alphas[-1, 0])
+    if after == float(before[0]):
         return Verdict.fail(
             "alpha did not move during training: does the forward use the nn.Parameter, so that "
             "gradients reach it?"
         )
-    if not gap_after < 0.5 * gap_before:
+    ref_alphas, ref_losses = reference_training(case, float(before[0]))
+    # The same steps from the same start on the same data: only float32 rounding may differ.
+    same = np.allclose(alphas[:, 0], ref_alphas, rtol=1e-4, atol=1e-6) and np.allclose(
+        losses, ref_losses, rtol=1e-4, atol=1e-7
+    )
+    if not same:
+        gap_before = abs(float(before[0]) - target)
+        if not abs(after - target) < 0.5 * gap_before:
+            return Verdict.fail(
+                "alpha moved the wrong way, or too little, while training on data whose best "
+                "slope for x < 0 is known: check the forward for x < 0"
+            )
         return Verdict.fail(
-            "alpha moved the wrong way, or too little, while training on data whose best slope "
-            "for x < 0 is known: check the forward for x < 0"
+            "training PReLU() does not follow the steps a correct PReLU takes from the same start "
+            "on the same data (alpha or the loss differ): check the forward and where the "
+            "gradient of alpha comes from"
         )
-    if not losses[-1] < 0.5 * losses[0]:
-        return Verdict.fail("the loss did not fall while training PReLU()")
     return Verdict.ok()
 
 
