@@ -49,3 +49,39 @@ def test_centring_table():
     ]
     (row,) = centring.centring_table(rows)
     assert row["error after epoch 1"] == pytest.approx(0.3)
+
+
+def test_hard_sigmoid_quarter_is_sigmoids_piecewise_linear_twin():
+    m = centring.HardSigmoidQuarter()
+    x = torch.tensor([-3.0, -2.0, 0.0, 1.0, 2.0, 3.0], requires_grad=True)
+    y = m(x)
+    np.testing.assert_allclose(y.detach().numpy(), [0.0, 0.0, 0.5, 0.75, 1.0, 1.0])
+    y.sum().backward()
+    assert x.grad[2] == pytest.approx(0.25)  # sigmoid's slope at 0
+
+
+def test_smoothness_twins_train_like_their_smooth_originals():
+    rows = {
+        r["variant"]: r
+        for r in centring.centring_comparison(("tanh", "hardtanh", "hard sigmoid"), epochs=2, seeds=(0,))
+    }
+    assert not rows["hardtanh"]["smooth"] and not rows["hard sigmoid"]["smooth"]
+    assert rows["tanh"]["smooth"]
+    assert rows["hard sigmoid"]["slope_at_0"] == pytest.approx(0.25)
+    assert not rows["hard sigmoid"]["centred"] and rows["hardtanh"]["centred"]
+    # the non-smooth twin of tanh learns as well as tanh here
+    assert rows["hardtanh"]["final_error_mean"] < rows["tanh"]["final_error_mean"] + 0.05
+    (row,) = centring.centring_table([rows["hardtanh"]])
+    assert row["smooth"] is False
+
+
+def test_coherence_table():
+    (row,) = centring.coherence_table(
+        [{"activation": "tanh", "batch_size": 1, "coherent_fraction": 0.0, "input_min": -0.9}]
+    )
+    assert row == {
+        "activation": "tanh",
+        "batch size": 1,
+        "one-signed units": 0.0,
+        "smallest input to layer 2": -0.9,
+    }

@@ -24,6 +24,8 @@ def test_gated_memory_variants():
     r = gates.gated_memory(seed=1)
     gru = r["sigmoid gate, tanh candidate"]
     assert 0 < gru["gate_min"] < 0.05 and 0.95 < gru["gate_max"] < 1
+    # torch's (and Cho et al.'s) convention: the update gate keeps the old state when it is near 1
+    assert gru["gate"][r["write"] == 0].min() > 0.99 and gru["gate"][r["write"] == 1].max() < 0.01
     assert gru["max_abs_state"] < 1  # convex mixing of values in (-1, 1)
     # the state holds between writes: it changes little where the write flag is 0
     closed = r["write"][1:] == 0
@@ -46,3 +48,8 @@ def test_memory_table():
     rows = gates.memory_table(gates.gated_memory(steps=10, write_every=5))
     assert [r["variant"] for r in rows] == list(gates._VARIANTS)
     assert rows[1]["gate max"] == pytest.approx(6.0)
+
+
+def test_cells_facts_bound_rounding_level_differences():
+    facts = gates.cells_facts({"gru_max_abs_difference": 4e-16, "lstm_max_abs_difference": 0.5})
+    assert [str(v) for v in facts.values()] == ["< 1e-13", "0.5"]

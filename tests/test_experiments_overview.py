@@ -45,9 +45,17 @@ def test_activation_properties():
     p = overview.activation_properties()
     for key in ("relu", "sigmoid", "tanh"):
         assert p[key]["nonlinearity_residual"] > 0.1
-    # ReLU's derivative jumps by 1; the smooth ones change by less than 1e-3 per grid step
-    assert p["relu"]["max_derivative_jump"] == pytest.approx(1.0)
-    assert p["sigmoid"]["max_derivative_jump"] < 1e-3 and p["tanh"]["max_derivative_jump"] < 1e-3
+    # ReLU's derivative jumps by 1 whatever the spacing; the smooth ones' jumps shrink with it
+    assert all(j == pytest.approx(1.0) for j in p["relu"]["derivative_jumps"].values())
+    for key in ("sigmoid", "tanh"):
+        jumps = p[key]["derivative_jumps"]
+        assert list(jumps) == [1e-2, 1e-3, 1e-4]
+        assert jumps[1e-3] == pytest.approx(jumps[1e-2] / 10, rel=0.05)
+        assert jumps[1e-4] == pytest.approx(jumps[1e-3] / 10, rel=0.05)
+    # the largest step is the largest |f''| (sigmoid: 0.0962 beyond [-1, 1], 0.0909 at 1) times h
+    assert p["sigmoid"]["derivative_jumps"][1e-4] == pytest.approx(0.0909e-4, rel=0.01)
+    with pytest.raises(ValueError, match=r"activation_properties: spacings must be numbers"):
+        overview.activation_properties(spacings=(0.0,))
     # saturation: both tails of sigmoid and tanh, only the left tail of ReLU
     assert p["sigmoid"]["df_left"] < 1e-4 and p["sigmoid"]["df_right"] < 1e-4
     assert p["tanh"]["df_right"] < 1e-8
@@ -64,9 +72,21 @@ def test_bounded_outputs():
     assert r["softmax_min"] >= 0
     assert r["softmax_prob"].shape == (10,)
     assert r["softmax_accuracy"] > 0.85
+    assert 0 < r["sigmoid_min"] < r["sigmoid_max"] < 1
+    assert r["softmax_max_sum_error"] < 1e-12
+    facts = overview.bounded_facts(r)
+    assert str(facts["largest |row sum - 1|"]) == "< 1e-13"
+    assert facts["1 - largest sigmoid output"] == 1 - r["sigmoid_max"]
 
 
 def test_properties_table_rows():
     rows = overview.properties_table(overview.activation_properties(("relu", "tanh")))
     assert [r["activation"] for r in rows] == ["ReLU", "Tanh"]
-    assert rows[0]["largest jump of f' (grid 0.001)"] == pytest.approx(1.0)
+    assert rows[0]["jump of f', step 0.001"] == pytest.approx(1.0)
+    assert list(rows[1])[-2:] == ["f'(-12)", "f'(12)"]
+
+
+def test_collapse_facts():
+    facts = overview.collapse_facts(overview.linear_collapse((3, 5, 2), seed=1))
+    assert str(facts["max |stack(x) - (x W + b)|"]) == "< 1e-13"
+    assert facts["rank of W"] == 2

@@ -46,3 +46,11 @@ def test_profile_rows():
     assert tanh["kink f' (left / used / right)"] == "none"
     assert tanh["range"] == "(-1, 1)"
     assert -1 < tanh["min on [-5, 5]"] < -0.999
+
+
+def test_profile_rows_range_brackets_follow_what_the_function_attains():
+    from actlab.experiments.profiles import profile_rows
+
+    rows = {r["activation"]: r["range"] for r in profile_rows(["relu", "sigmoid", "relu6", "elu"], num=1001)}
+    # ReLU reaches 0 (for every x <= 0); sigmoid and ELU only approach their bounds
+    assert rows == {"ReLU": "[0, inf)", "Sigmoid": "(0, 1)", "ReLU6": "[0, 6]", "ELU": "(-1, inf)"}

@@ -50,8 +50,13 @@ def test_tanh_is_a_rescaled_sigmoid_and_the_derivatives_cross_once():
     assert saturation.tanh_sigmoid_identity() < 1e-14
     x = saturation.derivative_crossing("sigmoid", "tanh")
     assert 1.5 < x < 1.8
-    rows = saturation.derivative_table(xs=(x - 0.1, x + 0.1))
-    assert rows[0]["tanh"] > rows[0]["sigmoid"] and rows[1]["tanh"] < rows[1]["sigmoid"]
+    rows = saturation.derivative_table(xs=(0.0, x - 0.1, x + 0.1))
+    assert rows[1]["tanh"] > rows[1]["sigmoid"] and rows[2]["tanh"] < rows[2]["sigmoid"]
+    # the ratio column: 4 at 0, above 1 before the crossing, below 1 after it
+    assert rows[0]["tanh/sigmoid"] == pytest.approx(4.0)
+    assert rows[1]["tanh/sigmoid"] > 1 > rows[2]["tanh/sigmoid"]
+    (label,) = saturation.identity_facts()
+    assert str(saturation.identity_facts()[label]) == "< 1e-14"
     with pytest.raises(
         ValueError, match=r"derivative_crossing: .*'sigmoid' and 'tanh' do not cross"
     ):

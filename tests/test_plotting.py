@@ -124,17 +124,23 @@ def test_exploding_losses_marks_overflow():
     assert [ln.get_color() for ln in norms.get_lines()] == [ln.get_color() for ln in ax.get_lines()[:2]]
 
 
-def test_layer_means_share_y():
+def test_layer_means_each_panel_fits_its_data():
     r = {
         "updates": np.array([0, 10]),
         "mean": np.array([[0.5, 0.5], [0.5, 0.2]]),
-        "std": np.zeros((2, 2)),
+        "std": np.full((2, 2), 0.01),
         "test_error": 0.9,
     }
-    t = dict(r, mean=np.zeros((2, 2)), test_error=0.05)
+    t = dict(r, mean=np.array([[0.0, 0.001], [-0.001, 0.002]]), test_error=0.05)
     axes = P.plot_layer_means({"sigmoid": r, "tanh": t})
-    assert axes[0].get_ylim() == axes[1].get_ylim()
+    # tanh's means near 0 fill their own panel instead of lying flat on sigmoid's 0-0.5 axis
+    lo, hi = axes[1].get_ylim()
+    assert hi - lo < 0.1 and lo < 0 < hi
+    assert axes[0].get_ylim()[1] > 0.5
+    assert len(axes[0].collections) == 2  # a std band per layer
     assert axes[0].get_title() == "Sigmoid: test error 0.90"
+    shared = P.plot_layer_means({"sigmoid": r, "tanh": t}, sharey=True)
+    assert shared[0].get_ylim() == shared[1].get_ylim()
 
 
 def test_training_curves_accept_arrays_and_rows():
@@ -192,3 +198,74 @@ def test_plotting_does_not_warn_or_use_cjk():
     fig.canvas.draw()
     texts = [t.get_text() for a in axes for t in [*a.texts, a.title, a.xaxis.label, a.yaxis.label]]
     assert all(ord(ch) < 0x2E80 for t in texts for ch in t)
+
+
+def _flow_entry(activation, init, scale):
+    return {
+        "activation": activation,
+        "init": init,
+        "forward_std": np.full((2, 3), scale),
+        "delta": np.array([[scale, 2 * scale, 4 * scale, 1.0]] * 2),
+        "weight": np.ones((2, 4)),
+    }
+
+
+def test_gradient_flow_three_log_panels_one_colour_per_pair():
+    flow = {
+        "relu, xavier": _flow_entry("relu", "xavier", 0.1),
+        "relu, he": _flow_entry("relu", "he", 1.0),
+    }
+    axes = P.plot_gradient_flow(flow)
+    assert len(axes) == 3 and all(a.get_yscale() == "log" for a in axes)
+    labels = [ln.get_label() for ln in axes[0].get_lines()]
+    assert labels == ["ReLU, Xavier", "ReLU, He"]
+    colors = [ln.get_color() for ln in axes[1].get_lines()]
+    assert len(set(colors)) == 2
+    np.testing.assert_allclose(axes[1].get_lines()[0].get_ydata(), [0.1, 0.2, 0.4, 1.0])
+    assert axes[1].get_title() == "backward: ||dL/dz_l||"
+    with pytest.raises(ValueError, match=r"plot_gradient_flow: results must not be empty"):
+        P.plot_gradient_flow({})
+
+
+def test_plot_exploding_has_one_legend():
+    results = {
+        1.0: {"norms": np.ones((2, 5)), "losses": np.array([2.3, 2.2]), "first_nonfinite": None},
+        1.5: {"norms": np.full((2, 5), 50.0), "losses": np.array([1e3, np.nan]), "first_nonfinite": 1},
+    }
+    left, right = P.plot_exploding(results)
+    assert left.get_legend() is None and right.get_legend() is not None
+    assert "5 layers" in left.get_title()
+
+
+def test_plot_approximation():
+    from actlab.experiments import approximation
+
+    r = approximation.universal_approximation(widths=(2, 4, 8), num=101)
+    axes = P.plot_approximation(r, widths=(2, 8))
+    assert len(axes) == 3
+    assert [ln.get_label() for ln in axes[0].get_lines()] == ["target", "2 units", "8 units"]
+    assert axes[2].get_xscale() == "log" and axes[2].get_yscale() == "log"
+    with pytest.raises(ValueError, match=r"plot_approximation: widths \[16\] are not in the result"):
+        P.plot_approximation(r, widths=(16,))
+
+
+def test_plot_centring_dots_the_piecewise_linear_twins():
+    rows = [
+        {"variant": "tanh", "train_error": np.array([[0.9, 0.1]]), "smooth": True},
+        {"variant": "hardtanh", "train_error": np.array([[0.9, 0.05]]), "smooth": False},
+    ]
+    ax = P.plot_centring(rows)
+    assert [ln.get_linestyle() for ln in ax.get_lines()] == ["-", ":"]
+    assert ax.get_title()
+
+
+def test_gated_memory_view_is_clipped():
+    memory = {
+        "t": np.arange(3),
+        "x": np.zeros(3),
+        "write": np.array([1.0, 0, 0]),
+        "v": {"gate": np.ones(3), "candidate": np.zeros(3), "state": np.array([0, 6, 1e11]),
+              "max_abs_state": 1e11},
+    }
+    (ax,) = P.plot_gated_memory(memory)
+    assert ax.get_ylim()[1] <= 4.0

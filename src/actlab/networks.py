@@ -575,17 +575,24 @@ def _loss_fn(loss: str) -> Callable:
     if loss == "cross_entropy":
         return F.cross_entropy
     if loss == "bce":
-        return lambda out, y: F.binary_cross_entropy_with_logits(out.squeeze(-1), y.float())
+        return lambda out, y: F.binary_cross_entropy_with_logits(out.squeeze(-1), y.to(out.dtype))
     if loss == "mse":
-        return lambda out, y: F.mse_loss(out.squeeze(-1), y.float())
+        return lambda out, y: F.mse_loss(out.squeeze(-1), y.to(out.dtype))
     raise ValueError(f"train: loss must be one of {_LOSSES}, got {loss!r}")
 
 
-def evaluate(model: nn.Module, data: Any, *, loss: str = "cross_entropy") -> dict[str, float]:
+def evaluate(
+    model: nn.Module,
+    data: Any,
+    *,
+    loss: str = "cross_entropy",
+    dtype: torch.dtype | None = None,
+) -> dict[str, float]:
     """Mean loss and error rate of ``model`` on ``data`` (a Dataset or ``(X, y)``), in eval mode.
 
     The error rate is the fraction misclassified (argmax for cross-entropy, logit > 0 for BCE); for
-    ``"mse"`` it is NaN.
+    ``"mse"`` it is NaN. ``dtype`` (e.g. ``torch.float64``) casts the features; by default they are
+    cast to the dtype of the model's first parameter.
     """
     import torch
 
@@ -594,6 +601,7 @@ def evaluate(model: nn.Module, data: Any, *, loss: str = "cross_entropy") -> dic
     X, y = data
     if not isinstance(X, torch.Tensor):
         X, y = to_tensors((X, y))
+    X = X.to(dtype or _model_dtype(model))
     fn = _loss_fn(loss)
     was_training = model.training
     model.eval()
@@ -608,6 +616,16 @@ def evaluate(model: nn.Module, data: Any, *, loss: str = "cross_entropy") -> dic
             error = float("nan")
     model.train(was_training)
     return {"loss": value, "error": error}
+
+
+def _model_dtype(model: nn.Module) -> torch.dtype:
+    """The dtype of the model's first floating parameter (float32 for a model without any)."""
+    import torch
+
+    for p in model.parameters():
+        if p.is_floating_point():
+            return p.dtype
+    return torch.float32
 
 
 def train(
@@ -625,6 +643,7 @@ def train(
     seed: int = 0,
     max_updates: int | None = None,
     callback: Callable[[nn.Module, int], None] | None = None,
+    dtype: torch.dtype | None = None,
 ) -> list[dict[str, float]]:
     """Train ``model`` with mini-batch SGD or Adam and return one row of metrics per epoch.
 
@@ -646,6 +665,9 @@ def train(
         seed: seed of the batch order. Default: 0.
         max_updates: stop after this many optimizer steps (the last row is then a partial epoch).
         callback: called as ``callback(model, updates)`` after every optimizer step.
+        dtype: train in this floating dtype (``torch.float64`` makes a small run replay to the
+            last digits on any CPU): the model is converted in place and every batch cast.
+            Default: the model's own dtype.
 
     Examples::
 
@@ -668,6 +690,11 @@ def train(
     ):
         raise ValueError(f"train: max_updates must be a positive int or None, got {max_updates!r}")
     fn = _loss_fn(loss)
+    if dtype is not None:
+        if not (isinstance(dtype, torch.dtype) and dtype.is_floating_point):
+            raise TypeError(f"train: dtype must be a floating torch.dtype, got {dtype!r}")
+        model.to(dtype)
+    dtype = _model_dtype(model)
     if optimizer == "sgd":
         opt = torch.optim.SGD(
             model.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay
@@ -683,10 +710,10 @@ def train(
 
     def row(epoch: int, updates: int) -> dict[str, float]:
         r: dict[str, float] = {"epoch": epoch, "updates": updates}
-        m = evaluate(model, data, loss=loss)
+        m = evaluate(model, data, loss=loss, dtype=dtype)
         r["train_loss"], r["train_error"] = m["loss"], m["error"]
         if val is not None:
-            m = evaluate(model, val, loss=loss)
+            m = evaluate(model, val, loss=loss, dtype=dtype)
             r["val_loss"], r["val_error"] = m["loss"], m["error"]
         return r
 
@@ -696,7 +723,7 @@ def train(
     for epoch in range(1, epochs + 1):
         for xb, yb in loader:
             opt.zero_grad()
-            fn(model(xb), yb).backward()
+            fn(model(xb.to(dtype)), yb).backward()
             opt.step()
             updates += 1
             if callback is not None:

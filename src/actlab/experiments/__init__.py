@@ -5,8 +5,10 @@ Modules load on first use (``actlab.experiments.overview``), so importing one to
 the others.
 
 Chapter 1: ``overview`` (linear collapse, decision boundaries, the properties of an activation,
-bounded outputs) and ``gates`` (sigmoid and tanh inside GRU and LSTM cells).
-Chapter 2: ``gradients`` (vanishing and exploding gradients), ``saturation`` (Glorot and Bengio's
+bounded outputs), ``approximation`` (one hidden layer approximating a function as its width grows)
+and ``gates`` (sigmoid and tanh inside GRU and LSTM cells).
+Chapter 2: ``gradients`` (the backward signal and weight gradients per layer, dead units,
+exploding gradients), ``saturation`` (Glorot and Bengio's
 saturation, how fast sigmoid and tanh saturate), ``centring`` (why a zero-centred hidden unit
 trains better), ``stability`` (textbook formulas against the package's) and ``profiles`` (the
 numbers of the four steps for one activation: range, derivative peak, kink values).

@@ -1,16 +1,19 @@
 r"""Chapter 2 experiment: why a zero-centred hidden unit (tanh) trains better than sigmoid.
 
-The weight gradient of a dense layer for one example is an outer product,
-:math:`\partial L / \partial W = h^\top \delta`: the row of unit :math:`j` is :math:`\delta_j h`.
-If the layer's inputs :math:`h` are all positive, as sigmoid outputs are, every entry of that row has
-the sign of :math:`\delta_j`; the update of a unit's incoming weights can only move them all up or all
+The weight gradient of a dense layer :math:`z = hW + b` for one example is an outer product,
+:math:`\partial L / \partial W = h^\top \delta`: the column of unit :math:`j` (its incoming
+weights) is :math:`\delta_j h^\top`. (torch stores the transpose, so there it is a row of
+``weight.grad``.) If the layer's inputs :math:`h` are all positive, as sigmoid outputs are, every
+entry of that column has the sign of :math:`\delta_j`; the update of a unit's incoming weights can only move them all up or all
 down together, and reaching a mixed-sign target takes a zig-zag (LeCun, Bottou, Orr and Müller,
 "Efficient BackProp", 1998, section 4.3). :func:`sign_coherence` measures this.
 
 :func:`centring_comparison` separates the two differences between sigmoid and tanh. Since
 :math:`\tanh x = 2\sigma(2x) - 1`, tanh is both *centred* and *steeper* (slope 1 at 0, not 1/4).
 The four activations :math:`a\sigma(x) - b` with slope :math:`a/4 \in \{1/4, 1\}` and shift
-:math:`b \in \{0, a/2\}` change one thing at a time.
+:math:`b \in \{0, a/2\}` change one thing at a time. Two piecewise-linear twins, the hard sigmoid
+:math:`\min(\max(x/4 + 1/2, 0), 1)` (sigmoid's range and slope at 0) and Hardtanh (tanh's), change
+only the smoothness. Training runs in float64, so that it replays to the printed digits on any CPU.
 """
 
 from __future__ import annotations
@@ -24,9 +27,11 @@ from torch import nn
 
 __all__ = [
     "SCALED_SIGMOIDS",
+    "HardSigmoidQuarter",
     "ScaledSigmoid",
     "centring_comparison",
     "centring_table",
+    "coherence_table",
     "sign_coherence",
 ]
 
@@ -71,10 +76,39 @@ class ScaledSigmoid(nn.Module):
         return f"scale={self.scale}, shift={self.shift}"
 
 
+class HardSigmoidQuarter(nn.Module):
+    r"""The piecewise-linear twin of sigmoid: :math:`\min(\max(x/4 + 1/2, 0), 1)`.
+
+    Same range :math:`[0, 1]`, same value 1/2 and slope 1/4 at 0 as :math:`\sigma`, but not smooth:
+    its derivative jumps at :math:`\pm 2`. (torch's ``Hardsigmoid`` has slope 1/6.)
+
+    Shape:
+        - Input: :math:`(*)`; Output: same shape.
+
+    Examples::
+
+        >>> import torch
+        >>> HardSigmoidQuarter()(torch.tensor([-4.0, 0.0, 1.0, 4.0]))
+        tensor([0.0000, 0.5000, 0.7500, 1.0000])
+    """
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.clamp(0.25 * x + 0.5, 0.0, 1.0)
+
+
+#: variant name -> factory of a module that is not a registry activation
+_MODULES: dict[str, Any] = {"hard sigmoid": HardSigmoidQuarter}
+
+#: variants that are not smooth (the others are C-infinity)
+PIECEWISE_LINEAR = ("hard sigmoid", "hardtanh")
+
+
 def _factory(variant: str) -> Any:
     if variant in SCALED_SIGMOIDS:
         scale, shift = SCALED_SIGMOIDS[variant]
         return lambda: ScaledSigmoid(scale, shift)
+    if variant in _MODULES:
+        return _MODULES[variant]
     return variant  # a registry key
 
 
@@ -86,12 +120,12 @@ def sign_coherence(
     num_batches: int = 20,
     seed: int = 0,
 ) -> list[dict[str, Any]]:
-    r"""Fraction of rows of the second layer's weight gradient whose entries all share one sign.
+    r"""Fraction of units of layer 2 whose incoming weights all get an update of one sign.
 
     The network is ``64 -> width -> width -> 10`` on digits (Xavier initialisation). For each of
-    ``num_batches`` batches the gradient :math:`\partial L / \partial W_2` is computed, and a row
-    (the incoming weights of one unit) counts as *sign-coherent* if all its non-zero entries have
-    the same sign.
+    ``num_batches`` batches the gradient :math:`\partial L / \partial W_2` is computed; a unit
+    counts as *sign-coherent* if all the non-zero entries of its incoming weights' gradient (a
+    column of :math:`\partial L / \partial W_2` under :math:`z = hW + b`) have the same sign.
 
     Returns:
         One row per (activation, batch size): ``activation``, ``batch_size``,
@@ -106,6 +140,7 @@ def sign_coherence(
     train = digits("train")
     for act in activations:
         net = make_mlp([64, width, width, 10], _factory(act), init="xavier", seed=seed)
+        net = net.to(torch.float64)
         w2 = linear_layers(net)[1].weight
         for bs in batch_sizes:
             coherent, total, input_min = 0, 0, np.inf
@@ -113,13 +148,14 @@ def sign_coherence(
                 if k == num_batches:
                     break
                 net.zero_grad()
+                xb = xb.to(torch.float64)
                 F.cross_entropy(net(xb), yb).backward()
-                g = w2.grad
+                g = w2.grad.T  # (in, out): column j holds the gradient of unit j's incoming weights
                 nonzero = g != 0
-                pos = ((g > 0) | ~nonzero).all(dim=1)
-                neg = ((g < 0) | ~nonzero).all(dim=1)
+                pos = ((g > 0) | ~nonzero).all(dim=0)
+                neg = ((g < 0) | ~nonzero).all(dim=0)
                 coherent += int((pos | neg).sum())
-                total += g.shape[0]
+                total += g.shape[1]
                 with torch.no_grad():
                     input_min = min(input_min, float(layer_outputs(net, xb)[0].min()))
             rows.append(
@@ -144,13 +180,14 @@ def centring_comparison(
 ) -> list[dict[str, Any]]:
     """Train the same MLP on digits with each activation variant; return the training-error curves.
 
-    Variants are the names in :data:`SCALED_SIGMOIDS` or registry keys. Training is plain SGD with
-    Xavier initialisation, identical for all variants (same seeds, same batches).
+    Variants are the names in :data:`SCALED_SIGMOIDS`, ``"hard sigmoid"``
+    (:class:`HardSigmoidQuarter`) or registry keys. Training is plain SGD in float64 with Xavier
+    initialisation, identical for all variants (same seeds, same batches).
 
     Returns:
         One row per variant: ``variant``, ``centred`` (mean output over :math:`N(0,1)` inputs is 0),
-        ``slope_at_0``, ``train_error`` (array ``(len(seeds), epochs + 1)``, epoch 0 first) and
-        ``final_error_mean``, ``final_error_max``.
+        ``slope_at_0``, ``smooth`` (False for the piecewise-linear ones), ``train_error`` (array
+        ``(len(seeds), epochs + 1)``, epoch 0 first) and ``final_error_mean``, ``final_error_max``.
     """
     from actlab.data import digits
     from actlab.networks import make_mlp, train
@@ -168,7 +205,15 @@ def centring_comparison(
         curves = []
         for seed in seeds:
             net = make_mlp([64, *hidden, 10], factory, init="xavier", seed=seed)
-            rows = train(net, train_set, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed)
+            rows = train(
+                net,
+                train_set,
+                epochs=epochs,
+                lr=lr,
+                batch_size=batch_size,
+                seed=seed,
+                dtype=torch.float64,
+            )
             curves.append([r["train_error"] for r in rows])
         curves_arr = np.array(curves)
         out.append(
@@ -176,6 +221,7 @@ def centring_comparison(
                 "variant": variant,
                 "centred": centred,
                 "slope_at_0": float(dy[1200]),
+                "smooth": variant not in PIECEWISE_LINEAR,
                 "train_error": curves_arr,
                 "final_error_mean": float(curves_arr[:, -1].mean()),
                 "final_error_max": float(curves_arr[:, -1].max()),
@@ -191,9 +237,23 @@ def centring_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "activation": r["variant"],
             "zero-centred": r["centred"],
             "slope at 0": r["slope_at_0"],
+            "smooth": r.get("smooth", True),
             "error after epoch 1": float(np.mean(r["train_error"][:, 1])),
             "final error (mean)": r["final_error_mean"],
             "final error (worst seed)": r["final_error_max"],
+        }
+        for r in rows
+    ]
+
+
+def coherence_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Printable rows for :func:`sign_coherence`."""
+    return [
+        {
+            "activation": r["activation"],
+            "batch size": r["batch_size"],
+            "one-signed units": r["coherent_fraction"],
+            "smallest input to layer 2": r["input_min"],
         }
         for r in rows
     ]

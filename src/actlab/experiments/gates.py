@@ -9,9 +9,12 @@ gated memory (:func:`gated_memory`) to show what each activation is for:
 .. math::
 
     z_t = \sigma(w_z s_t + b_z), \qquad \tilde h_t = \tanh(w_h x_t), \qquad
-    h_t = (1 - z_t)\, h_{t-1} + z_t\, \tilde h_t .
+    h_t = z_t\, h_{t-1} + (1 - z_t)\, \tilde h_t .
 
-The gate :math:`z_t \in (0, 1)` mixes *keep* and *write*; because it is a convex weight and
+This is the GRU's convention in Cho et al. (2014, eq. 7) and in ``torch.nn.GRUCell``: the update
+gate :math:`z_t` is the share of the old state that is *kept* (:math:`z_t \approx 1` holds the
+memory, :math:`z_t \approx 0` overwrites it). Some texts (Chung et al. 2014) swap :math:`z_t` and
+:math:`1 - z_t`. Because :math:`z_t \in (0, 1)` is a convex weight and
 :math:`\tilde h_t \in (-1, 1)`, the state stays in (-1, 1) for ever. Swapping the gate's sigmoid for
 ReLU, or the candidate's tanh for the identity, breaks exactly that.
 """
@@ -24,7 +27,14 @@ import numpy as np
 
 from actlab.reproducibility import rng as _rng
 
-__all__ = ["cells_match_torch", "gated_memory", "gru_cell", "lstm_cell", "memory_table"]
+__all__ = [
+    "cells_facts",
+    "cells_match_torch",
+    "gated_memory",
+    "gru_cell",
+    "lstm_cell",
+    "memory_table",
+]
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -173,6 +183,20 @@ def cells_match_torch(
     return {"gru_max_abs_difference": gru_diff, "lstm_max_abs_difference": lstm_diff}
 
 
+def cells_facts(result: dict[str, float]) -> dict[str, Any]:
+    """The labelled numbers of :func:`cells_match_torch` for printing.
+
+    The differences are at float64 rounding level; their last digits depend on the CPU's vector
+    instructions, so they are shown as the bound ``< 1e-13``.
+    """
+    from actlab.plotting.tables import Below
+
+    return {
+        f"{cell.upper()}: max |numpy - torch|": Below(result[f"{cell}_max_abs_difference"], 1e-13)
+        for cell in ("gru", "lstm")
+    }
+
+
 _VARIANTS = {
     "sigmoid gate, tanh candidate": ("sigmoid", "tanh"),
     "ReLU gate, tanh candidate": ("relu", "tanh"),
@@ -184,26 +208,27 @@ def gated_memory(
     *,
     steps: int = 60,
     write_every: int = 15,
-    w_gate: float = 12.0,
-    b_gate: float = -6.0,
+    w_gate: float = -12.0,
+    b_gate: float = 6.0,
     w_cand: float = 2.0,
     input_scale: float = 1.5,
     seed: int = 0,
 ) -> dict[str, Any]:
     r"""A one-unit gated memory that stores the input when a write flag is set, and holds it otherwise.
 
-    The write flag :math:`s_t \in \{0, 1\}` is 1 every ``write_every`` steps. The gate is
+    The write flag :math:`s_t \in \{0, 1\}` is 1 every ``write_every`` steps. The update gate is
     :math:`z_t = a(w_{gate} s_t + b_{gate})` and the candidate :math:`\tilde h_t = c(w_{cand} x_t)`,
     with :math:`x_t \sim \mathcal N(0, \text{input\_scale}^2)`, and
-    :math:`h_t = (1 - z_t) h_{t-1} + z_t \tilde h_t`. Three choices of :math:`(a, c)` are run:
-    sigmoid/tanh (the GRU's choice), ReLU/tanh and sigmoid/identity.
+    :math:`h_t = z_t h_{t-1} + (1 - z_t) \tilde h_t` (torch's and Cho et al.'s convention: the
+    gate keeps). Three choices of :math:`(a, c)` are run: sigmoid/tanh (the GRU's choice),
+    ReLU/tanh and sigmoid/identity.
 
     Args:
         steps: sequence length. Default: 60.
         write_every: period of the write flag. Default: 15.
         w_gate, b_gate: gate weight and bias; with the defaults the sigmoid gate is
-            :math:`\sigma(-6) \approx 0.0025` when closed and :math:`\sigma(6) \approx 0.9975` when
-            open.
+            :math:`\sigma(6) \approx 0.9975` (keep) without the flag and
+            :math:`\sigma(-6) \approx 0.0025` (overwrite) with it.
         w_cand: candidate weight. Default: 2.
         input_scale: std of the inputs. Default: 1.5.
         seed: seed of the inputs. Default: 0.
@@ -230,7 +255,7 @@ def gated_memory(
         h = np.empty(steps)
         prev = 0.0
         for k in range(steps):
-            prev = (1 - gate[k]) * prev + gate[k] * cand[k]
+            prev = gate[k] * prev + (1 - gate[k]) * cand[k]
             h[k] = prev
         out[name] = {
             "gate": gate,

@@ -5,6 +5,9 @@ properties look like.
 * :func:`decision_boundaries` -- a linear model against a small MLP on XOR and two spirals;
 * :func:`activation_properties` -- nonlinearity, smoothness and saturation as curves;
 * :func:`bounded_outputs` -- sigmoid gives probabilities, softmax a distribution over classes.
+
+The ``*_facts`` and ``*_table`` functions turn a result into the labelled numbers a chapter prints.
+Small training runs are in float64, so that their printed digits are the same on every CPU.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from actlab.reproducibility import rng as _rng
 
 __all__ = [
     "activation_properties",
+    "bounded_facts",
     "bounded_outputs",
+    "collapse_facts",
     "decision_boundaries",
     "linear_collapse",
     "properties_table",
 ]
+
+#: bound shown for differences at float64 rounding level (their last digits vary between CPUs)
+ROUNDING_BOUND = 1e-13
 
 
 def linear_collapse(
@@ -87,6 +95,17 @@ def linear_collapse(
     }
 
 
+def collapse_facts(result: dict[str, Any]) -> dict[str, Any]:
+    """The labelled numbers of :func:`linear_collapse` for printing."""
+    from actlab.plotting.tables import Below
+
+    return {
+        "max |stack(x) - (x W + b)|": Below(result["max_abs_difference"], ROUNDING_BOUND),
+        "rank of W": result["rank"],
+        "ReLU stack: share unexplained by the best affine map": result["relu_affine_fit_residual"],
+    }
+
+
 def _grid(X: np.ndarray, steps: int, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
@@ -107,8 +126,8 @@ def decision_boundaries(
 ) -> list[dict[str, Any]]:
     """Train a linear classifier and a small MLP on each 2-D data set; return their decision maps.
 
-    Both are trained full-batch with Adam on the same points; the "linear" model is a single dense
-    layer (logistic regression), the MLP has ``hidden`` widths and ``activation`` between layers.
+    Both are trained full-batch with Adam, in float64, on the same points; the "linear" model is
+    a single dense layer (logistic regression), the MLP has ``hidden`` widths and ``activation`` between layers.
     Accuracy is measured on the training points and on ``n`` fresh points from another seed.
 
     Args:
@@ -144,12 +163,13 @@ def decision_boundaries(
         test_set = make(n, seed=seed + 1)
         X, y = data_mod.to_tensors(train_set)
         Xt, yt = data_mod.to_tensors(test_set)
+        X, Xt = X.to(torch.float64), Xt.to(torch.float64)
         xx, yy = _grid(train_set.X, grid_steps)
-        G = torch.tensor(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=torch.float32)
+        G = torch.tensor(np.stack([xx.ravel(), yy.ravel()], axis=1), dtype=torch.float64)
         for model in ("linear", "mlp"):
             sizes = [2, 2] if model == "linear" else [2, *hidden, 2]
             init = "xavier" if activation in ("tanh", "sigmoid") else "he"
-            net = make_mlp(sizes, activation, init=init, seed=seed)
+            net = make_mlp(sizes, activation, init=init, seed=seed).to(torch.float64)
             opt = torch.optim.Adam(net.parameters(), lr=lr)
             for _ in range(steps):
                 opt.zero_grad()
@@ -176,46 +196,61 @@ def decision_boundaries(
     return results
 
 
+#: grid spacings of the smoothness test
+SPACINGS = (1e-2, 1e-3, 1e-4)
+
+
 def activation_properties(
     keys: Sequence[str] = ("relu", "sigmoid", "tanh"),
     *,
     fit_range: float = 3.0,
     x_max: float = 12.0,
     num: int = 1201,
+    spacings: Sequence[float] = SPACINGS,
 ) -> dict[str, dict[str, Any]]:
     r"""The three properties the text names, measured per activation from the registry.
 
     * **nonlinearity**: the best affine fit :math:`a x + c` on :math:`[-r, r]` and its relative RMS
       residual (0 for a linear function);
-    * **smoothness**: the largest jump of :math:`f'` between neighbouring grid points on
-      :math:`[-1, 1]` (ReLU's derivative jumps by 1 at 0; a smooth derivative's steps shrink with the
-      grid spacing) and the registry's smoothness class;
+    * **smoothness**: the largest jump of :math:`f'` between neighbouring points of a grid on
+      :math:`[-1, 1]`, for each grid spacing in ``spacings``. A jump that stays put as the spacing
+      shrinks is a discontinuity of :math:`f'` (ReLU's 1 at 0); a jump that shrinks with the
+      spacing means :math:`f'` is continuous there. A grid can show no more than that: that sigmoid
+      and tanh are :math:`C^\infty` follows from their formulas, not from samples;
     * **saturation**: :math:`f'(x)` for :math:`|x|` up to ``x_max``, and :math:`f'(\pm x_{max})`.
 
     Args:
         keys: registry keys. Default: relu, sigmoid, tanh.
         fit_range: half-width :math:`r` of the fitting interval. Default: 3.
         x_max: half-width of the saturation grid. Default: 12.
-        num: grid points. Default: 1201.
+        num: grid points of the saturation grid. Default: 1201.
+        spacings: grid spacings of the smoothness test. Default: 1e-2, 1e-3, 1e-4.
 
     Returns:
         ``{key: {...}}`` with ``x``, ``f``, ``df`` (on :math:`[-x_{max}, x_{max}]`), ``x_fit``,
-        ``f_fit``, ``affine_fit``, ``nonlinearity_residual``, ``x_smooth``, ``df_smooth``,
-        ``max_derivative_jump``, ``smoothness``, ``df_left``, ``df_right``.
+        ``f_fit``, ``affine_fit``, ``nonlinearity_residual``, ``x_smooth``, ``df_smooth`` (spacing
+        ``spacings[1]`` if there are several), ``derivative_jumps`` (``{spacing: largest jump}``),
+        ``smoothness`` (the registry's class), ``df_left``, ``df_right``.
     """
     from actlab.activations.registry import get
 
+    spacings = [float(h) for h in spacings]
+    if not spacings or any(not 0 < h <= 0.5 for h in spacings):
+        raise ValueError(
+            f"activation_properties: spacings must be numbers in (0, 0.5], got {spacings!r}"
+        )
     out: dict[str, dict[str, Any]] = {}
     x = np.linspace(-x_max, x_max, num)
     x_fit = np.linspace(-fit_range, fit_range, 601)
-    x_smooth = np.linspace(-1.0, 1.0, 2001)
+    grids = {h: np.linspace(-1.0, 1.0, round(2.0 / h) + 1) for h in spacings}
+    shown = spacings[1] if len(spacings) > 1 else spacings[0]
     for key in keys:
         rec = get(key)
         f_fit = rec.forward(x_fit)
         A = np.stack([x_fit, np.ones_like(x_fit)], axis=1)
         coef, *_ = np.linalg.lstsq(A, f_fit, rcond=None)
         resid = f_fit - A @ coef
-        df_smooth = rec.derivative(x_smooth)
+        jumps = {h: float(np.max(np.abs(np.diff(rec.derivative(g))))) for h, g in grids.items()}
         df_edges = rec.derivative(np.array([-x_max, x_max]))
         out[key] = {
             "name": rec.name,
@@ -226,9 +261,9 @@ def activation_properties(
             "f_fit": f_fit,
             "affine_fit": A @ coef,
             "nonlinearity_residual": float(np.sqrt(np.mean(resid**2)) / np.std(f_fit)),
-            "x_smooth": x_smooth,
-            "df_smooth": df_smooth,
-            "max_derivative_jump": float(np.max(np.abs(np.diff(df_smooth)))),
+            "x_smooth": grids[shown],
+            "df_smooth": rec.derivative(grids[shown]),
+            "derivative_jumps": jumps,
             "smoothness": rec.smoothness,
             "df_left": float(df_edges[0]),
             "df_right": float(df_edges[1]),
@@ -237,24 +272,30 @@ def activation_properties(
 
 
 def properties_table(props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per activation of :func:`activation_properties`' result, for printing."""
-    return [
-        {
+    """One row per activation of :func:`activation_properties`' result, for printing.
+
+    The jump columns are named by the grid spacing; ``f'(-x)`` and ``f'(x)`` by the saturation
+    grid's end.
+    """
+    rows = []
+    for p in props.values():
+        row: dict[str, Any] = {
             "activation": p["name"],
             "residual of best line": p["nonlinearity_residual"],
-            "largest jump of f' (grid 0.001)": p["max_derivative_jump"],
-            "smoothness": p["smoothness"],
-            "f'(-12)": p["df_left"],
-            "f'(12)": p["df_right"],
         }
-        for p in props.values()
-    ]
+        for h, jump in p["derivative_jumps"].items():
+            row[f"jump of f', step {h:g}"] = jump
+        x_max = float(np.max(p["x"]))
+        row[f"f'(-{x_max:g})"] = p["df_left"]
+        row[f"f'({x_max:g})"] = p["df_right"]
+        rows.append(row)
+    return rows
 
 
 def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
-    """Sigmoid turns a logit into a probability; softmax turns scores into a distribution.
+    r"""Sigmoid turns a logit into a probability; softmax turns scores into a distribution.
 
-    Two small models are trained on scikit-learn's bundled sets: logistic regression (one logit,
+    Two small models are trained, in float64, on scikit-learn's bundled sets: logistic regression (one logit,
     sigmoid) on breast cancer, and softmax regression (10 scores) on digits. Their outputs on the
     test split are checked: every sigmoid output lies in (0, 1), every softmax row is non-negative
     and sums to 1, whatever the size of the raw scores.
@@ -267,7 +308,8 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
         A dict with ``sigmoid_prob`` and ``sigmoid_label`` (test split of breast cancer),
         ``sigmoid_logit_range``, ``sigmoid_accuracy``, ``softmax_scores`` and ``softmax_prob``
         (one digit image, the first of the test split), ``softmax_label``, ``softmax_row_sums``
-        (all test rows), ``softmax_min``, ``softmax_accuracy``.
+        (all test rows), ``softmax_min``, ``softmax_accuracy``, and the extremes ``sigmoid_min``,
+        ``sigmoid_max`` and ``softmax_max_sum_error`` (largest :math:`|\sum_i p_i - 1|` of a row).
     """
     import torch
 
@@ -275,14 +317,18 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
     from actlab.networks import make_mlp, train
 
     bc_train, bc_test = breast_cancer("train", seed=seed), breast_cancer("test", seed=seed)
+    f64 = torch.float64
     logit_model = make_mlp([bc_train.num_features, 1], "sigmoid", init="xavier", seed=seed)
-    train(logit_model, bc_train, epochs=epochs, lr=0.05, loss="bce", batch_size=32, seed=seed)
+    train(
+        logit_model, bc_train, epochs=epochs, lr=0.05, loss="bce", batch_size=32, seed=seed, dtype=f64
+    )
     dg_train, dg_test = digits("train", seed=seed), digits("test", seed=seed)
     softmax_model = make_mlp([64, 10], "sigmoid", init="xavier", seed=seed)
-    train(softmax_model, dg_train, epochs=epochs, lr=0.05, batch_size=32, seed=seed)
+    train(softmax_model, dg_train, epochs=epochs, lr=0.05, batch_size=32, seed=seed, dtype=f64)
 
     Xb, yb = to_tensors(bc_test)
     Xd, yd = to_tensors(dg_test)
+    Xb, Xd = Xb.to(f64), Xd.to(f64)
     with torch.no_grad():
         logits = logit_model(Xb).squeeze(1)
         p = torch.sigmoid(logits)
@@ -290,6 +336,9 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
         P = torch.softmax(scores, dim=1)
     row_sums = P.sum(dim=1).numpy()
     return {
+        "sigmoid_min": float(p.min()),
+        "sigmoid_max": float(p.max()),
+        "softmax_max_sum_error": float(np.max(np.abs(row_sums - 1))),
         "sigmoid_in_open_interval": bool(((p > 0) & (p < 1)).all()),
         "softmax_is_distribution": bool((P >= 0).all())
         and bool(np.all(np.abs(row_sums - 1) < 1e-6)),
@@ -303,4 +352,21 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
         "softmax_row_sums": row_sums,
         "softmax_min": float(P.min()),
         "softmax_accuracy": float((P.argmax(1) == yd).float().mean()),
+    }
+
+
+def bounded_facts(result: dict[str, Any]) -> dict[str, Any]:
+    """The labelled numbers of :func:`bounded_outputs` for printing."""
+    from actlab.plotting.tables import Below
+
+    lo, hi = result["sigmoid_logit_range"]
+    return {
+        "breast cancer: smallest logit": lo,
+        "breast cancer: largest logit": hi,
+        "smallest sigmoid output": result["sigmoid_min"],
+        "1 - largest sigmoid output": 1.0 - result["sigmoid_max"],
+        "test accuracy (threshold 0.5)": result["sigmoid_accuracy"],
+        "digits: smallest softmax entry": result["softmax_min"],
+        "largest |row sum - 1|": Below(result["softmax_max_sum_error"], ROUNDING_BOUND),
+        "test accuracy (argmax)": result["softmax_accuracy"],
     }

@@ -72,9 +72,20 @@ def profile_rows(
 ) -> list[dict[str, Any]]:
     """One printable row per activation: range, observed extremes, derivative maximum and kinks.
 
-    The extremes are observed on :math:`[-x_{max}, x_{max}]`; the ``kink f'`` column reads
-    ``x: left limit / value used / right limit``.
+    The range is written in interval notation from the registry's closure of the image: a bracket
+    where the function reaches the end at a finite input (ReLU's 0: ``[0, inf)``), a parenthesis
+    where it only approaches it (sigmoid's 0 and 1: ``(0, 1)``); see
+    :func:`actlab.experiments.selection.attained_ends`. The extremes are observed on
+    :math:`[-x_{max}, x_{max}]`; the ``kink f'`` column reads ``x: left limit / value used / right
+    limit``.
+
+    Examples::
+
+        >>> [row["range"] for row in profile_rows(["relu", "sigmoid"], num=101)]
+        ['[0, inf)', '(0, 1)']
     """
+    from actlab.experiments.selection import attained_ends, format_range
+
     rows = []
     window = f"[-{x_max:g}, {x_max:g}]"
     for key in keys:
@@ -85,7 +96,7 @@ def profile_rows(
         rows.append(
             {
                 "activation": p["name"],
-                "range": f"({p['range'][0]:g}, {p['range'][1]:g})",
+                "range": format_range(p["range"], attained_ends(key)),
                 f"min on {window}": p["observed_min"],
                 f"max on {window}": p["observed_max"],
                 "max f'": p["derivative_max"],

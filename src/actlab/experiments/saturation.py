@@ -21,6 +21,7 @@ __all__ = [
     "derivative_crossing",
     "derivative_table",
     "glorot_saturation",
+    "identity_facts",
     "saturation_onset",
     "saturation_table",
     "tanh_sigmoid_identity",
@@ -42,7 +43,7 @@ def glorot_saturation(
 
     The setting follows Glorot and Bengio (2010): four hidden layers of 256 units, weights
     :math:`U[\pm 1/\sqrt{n_{in}}]` with zero biases (``init="uniform"``), SGD with mini-batches of
-    10. Glorot and Bengio trained for much longer on larger data; ``updates=540`` is about four
+    10. The run is in float64, so that it replays to the printed digits on any CPU. Glorot and Bengio trained for much longer on larger data; ``updates=540`` is about four
     epochs of the digits training split.
 
     Args:
@@ -72,7 +73,8 @@ def glorot_saturation(
         )
     train_set, test_set = digits("train", seed=seed), digits("test", seed=seed)
     probe, _ = to_tensors(test_set)
-    net = make_mlp([64, *hidden, 10], activation, init=init, seed=seed)
+    probe = probe.to(torch.float64)
+    net = make_mlp([64, *hidden, 10], activation, init=init, seed=seed).to(torch.float64)
     steps: list[int] = []
     means: list[list[float]] = []
     stds: list[list[float]] = []
@@ -99,6 +101,7 @@ def glorot_saturation(
         seed=seed,
         max_updates=updates,
         callback=record,
+        dtype=torch.float64,
     )
     return {
         "updates": np.array(steps),
@@ -115,7 +118,9 @@ def derivative_table(
     """The derivative of each activation at each ``x``, as rows ``{"x": x, key: f'(x), ...}``.
 
     Also gives, per key, ``"<key>/max"``: the derivative divided by its maximum over the real line
-    (taken at 0 for sigmoid and tanh, which is checked on a grid).
+    (taken at 0 for sigmoid and tanh, which is checked on a grid); and, for two keys ``(a, b)``,
+    ``"<b>/<a>"``: the ratio of the two derivatives (for tanh over sigmoid, 4 at 0 and below 1
+    beyond 1.66).
     """
     from actlab.activations.registry import get
 
@@ -128,6 +133,9 @@ def derivative_table(
             d = float(get(k).derivative(np.array([x], dtype=np.float64))[0])
             row[k] = d
             row[f"{k}/max"] = d / peak[k]
+        if len(keys) == 2:
+            a, b = keys
+            row[f"{b}/{a}"] = row[b] / row[a]
         rows.append(row)
     return rows
 
@@ -215,3 +223,15 @@ def derivative_crossing(
             f"derivative_crossing: the derivatives of {a!r} and {b!r} do not cross on [{lo}, {hi}]"
         )
     return float(brentq(h, lo, hi, xtol=1e-12))
+
+
+def identity_facts(x_max: float = 20.0) -> dict[str, Any]:
+    r"""The labelled result of :func:`tanh_sigmoid_identity`, for printing.
+
+    The difference is at float64 rounding level; its last digits depend on the CPU's vector
+    instructions, so it is shown as a bound.
+    """
+    from actlab.plotting.tables import Below
+
+    diff = tanh_sigmoid_identity(x_max)
+    return {f"max |tanh x - (2 sigmoid(2x) - 1)| on [-{x_max:g}, {x_max:g}]": Below(diff, 1e-14)}

@@ -11,7 +11,10 @@ The formulas as printed in textbooks are exact in real arithmetic but not in flo
 
 :func:`compare` evaluates each naive formula and the package's function on the same inputs,
 recording the value, whether numpy warned, and the error against a float64 reference computed
-with stable formulas.
+with stable formulas. :func:`stability_table` prints them; an error of at most one unit in the last
+place (ulp) is shown as ``<= 1 ulp``, because whether a naive formula lands on the correctly rounded
+value or on its neighbour depends on the CPU's vector instructions (numpy's ``exp`` differs in the
+last bit between them). :func:`subnormal_facts` shows why sigmoid(-100) is 3.78e-44 in float32.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ __all__ = [
     "naive_softplus",
     "naive_tanh",
     "reference",
+    "stability_table",
+    "subnormal_facts",
+    "ulp_distance",
 ]
 
 
@@ -113,10 +119,12 @@ def compare(
     Returns:
         One row per (name, x): ``function``, ``x``, ``naive``, ``naive_warnings`` (numpy's
         floating-point warnings, e.g. ``["overflow"]``), ``package``, ``package_warnings``,
-        ``reference`` (float64) and the relative errors ``naive_rel_error`` and
-        ``package_rel_error`` (relative to the reference rounded to ``dtype``, so a correctly
-        rounded result has error 0, and 0 where the true value is tiny but not 0 has error 1;
-        NaN and inf count as ``inf``).
+        ``reference`` (float64), ``reference_rounded`` (the reference rounded to ``dtype``),
+        the relative errors ``naive_rel_error`` and ``package_rel_error`` (relative to the
+        reference rounded to ``dtype``, so a correctly rounded result has error 0, and 0 where
+        the true value is tiny but not 0 has error 1; NaN and inf count as ``inf``) and the
+        distances ``naive_ulps`` and ``package_ulps`` in units in the last place of ``dtype``
+        (``None`` for NaN or inf).
     """
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
@@ -130,7 +138,12 @@ def compare(
             arr = np.array([x], dtype=dtype)
             ref = reference(name, float(arr[0]))
             ref_rounded = float(dtype.type(ref))
-            row: dict[str, Any] = {"function": name, "x": float(arr[0]), "reference": ref}
+            row: dict[str, Any] = {
+                "function": name,
+                "x": float(arr[0]),
+                "reference": ref,
+                "reference_rounded": ref_rounded,
+            }
             for label, f in (("naive", naive), ("package", package)):
                 value, kinds = _call(f, arr)
                 row[label] = value
@@ -142,5 +155,80 @@ def compare(
                 else:
                     err = float(abs(value - ref_rounded) / abs(ref_rounded))
                 row[f"{label}_rel_error"] = err
+                row[f"{label}_ulps"] = ulp_distance(value, ref_rounded, dtype)
             rows.append(row)
     return rows
+
+
+def ulp_distance(a: float, b: float, dtype: Any = np.float32) -> int | None:
+    """How many representable ``dtype`` numbers lie between ``a`` and ``b``, plus one (0: equal).
+
+    Both values are rounded to ``dtype`` first; ``None`` if either is NaN or infinite.
+
+    Examples::
+
+        >>> ulp_distance(1.0, float(np.nextafter(np.float32(1), np.float32(2))))
+        1
+        >>> ulp_distance(-0.0, 0.0), ulp_distance(1.0, math.inf)
+        (0, None)
+    """
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"ulp_distance: dtype must be a floating dtype, got {dtype}")
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return None
+    ints = np.dtype(f"i{dtype.itemsize}")
+
+    def ordered(v: float) -> int:
+        # IEEE floats of one sign are ordered like their bit patterns; fold the negatives below 0
+        i = int(np.array([v], dtype=dtype).view(ints)[0])
+        return i if i >= 0 else -(i & ~np.iinfo(ints).min)
+
+    return abs(ordered(a) - ordered(b))
+
+
+def _error_cell(ulps: int | None, rel: float) -> Any:
+    if ulps is None:
+        return math.inf
+    return "<= 1 ulp" if ulps <= 1 else rel
+
+
+def stability_table(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Printable rows of :func:`compare`: values, warnings and errors of both routes.
+
+    An error is ``<= 1 ulp`` when the result is the correctly rounded value or its neighbour,
+    otherwise the relative error (1: every digit lost) or ``inf`` (the result is inf or NaN).
+    """
+    return [
+        {
+            "function": r["function"],
+            "x": r["x"],
+            "naive": r["naive"],
+            "warnings": ", ".join(r["naive_warnings"]) or "-",
+            "naive error": _error_cell(r["naive_ulps"], r["naive_rel_error"]),
+            "package": r["package"],
+            "package error": _error_cell(r["package_ulps"], r["package_rel_error"]),
+            "reference (float64)": r["reference"],
+        }
+        for r in rows
+    ]
+
+
+def subnormal_facts(name: str = "sigmoid", x: float = -100.0, dtype: Any = np.float32) -> dict[str, Any]:
+    """Why a tiny value prints differently in ``dtype`` than in float64: the subnormal spacing.
+
+    Below the smallest normal number of ``dtype`` (1.18e-38 in float32), the representable
+    numbers are evenly spaced by the smallest subnormal (1.4e-45 in float32), so a value there
+    keeps only a few significant digits.
+    """
+    dtype = np.dtype(dtype)
+    info = np.finfo(dtype)
+    ref = reference(name, x)
+    spacing = float(info.smallest_subnormal)
+    return {
+        f"{name}({x:g}), float64": ref,
+        f"smallest normal {dtype.name}": float(info.smallest_normal),
+        f"{dtype.name} spacing there": spacing,
+        "value / spacing": ref / spacing,
+        f"nearest {dtype.name}": float(dtype.type(ref)),
+    }

@@ -1,5 +1,5 @@
 """Gradient-flow and saturation figures for chapter 2, drawn from :mod:`actlab.experiments.gradients`
-and :mod:`actlab.experiments.saturation`."""
+and :mod:`actlab.experiments.saturation`. Every title, label and legend is set here."""
 
 from __future__ import annotations
 
@@ -8,9 +8,18 @@ from typing import Any
 
 import numpy as np
 
-from actlab.plotting.style import COLORS, _as_axes, colors_for, finish
+from actlab.plotting.style import COLORS, _as_axes, colors_for, finish, subplots
 
-__all__ = ["plot_exploding_losses", "plot_gradient_norms", "plot_layer_means"]
+__all__ = [
+    "plot_exploding",
+    "plot_exploding_losses",
+    "plot_gradient_flow",
+    "plot_gradient_norms",
+    "plot_layer_means",
+]
+
+
+_INIT_NAMES = {"xavier": "Xavier", "he": "He", "uniform": "U(±1/√n)", "lecun": "LeCun"}
 
 
 def _label(key: Any) -> str:
@@ -70,16 +79,20 @@ def plot_layer_means(
     results: Mapping[str, Mapping[str, Any]],
     ax: Any = None,
     *,
-    show_std: bool = False,
-    sharey: bool = True,
+    show_std: bool = True,
+    sharey: bool = False,
 ) -> list[Any]:
     """Mean output of every hidden layer during training, one panel per activation.
+
+    Each panel has its own y range (sigmoid's means lie in (0, 1), tanh's near 0), and the band
+    shows the spread (mean ± one standard deviation over units and test images) so that a layer
+    whose mean stays put but whose units spread out is visible too.
 
     Args:
         results: ``{activation: result of glorot_saturation}``.
         ax: a sequence of Axes, one per activation; a new row if None.
-        show_std: shade mean ± std over units and images. Default: False.
-        sharey: one y range for all panels, so their levels compare. Default: True.
+        show_std: shade mean ± std over units and images. Default: True.
+        sharey: one y range for all panels. Default: False.
 
     Returns:
         The Axes, as a list.
@@ -112,12 +125,93 @@ def plot_layer_means(
         title = (
             f"{_label(key)}: test error {r['test_error']:.2f}" if "test_error" in r else _label(key)
         )
-        finish(a, title=title, xlabel="SGD updates", ylabel="mean activation")
+        finish(a, title=title, xlabel="SGD updates", ylabel="layer output: mean (band: ± std)")
     if sharey:
         lo = min(a.get_ylim()[0] for a in axes)
         hi = max(a.get_ylim()[1] for a in axes)
         for a in axes:
             a.set_ylim(lo, hi)
+    return list(axes)
+
+
+def plot_gradient_flow(results: Mapping[str, Mapping[str, Any]], ax: Any = None) -> list[Any]:
+    r"""Three panels per layer, one line per (activation, initialisation), log scales.
+
+    * left: the forward signal, the standard deviation of each hidden layer's output;
+    * middle: the backward signal :math:`\|\partial L/\partial z_l\|` of every layer;
+    * right: the weight gradient :math:`\|\partial L/\partial W_l\| = \|a_{l-1}^\top\delta_l\|`.
+
+    Lines are medians over seeds, bands the range over seeds.
+
+    Args:
+        results: the return value of :func:`~actlab.experiments.gradients.gradient_flow`.
+        ax: three Axes; a new row if None.
+
+    Returns:
+        The Axes, as a list.
+    """
+    if not results:
+        raise ValueError("plot_gradient_flow: results must not be empty")
+    axes = _as_axes(ax, 3) if ax is not None else list(subplots(3, width=9.0, height=3.1)[1])
+    colors = _flow_colors(results)
+    panels = (
+        ("forward_std", "forward: std of layer output", "std of a_l"),
+        ("delta", "backward: ||dL/dz_l||", "||dL/dz_l||"),
+        ("weight", "weight gradient: ||dL/dW_l||", "||dL/dW_l||"),
+    )
+    for a, (key, title, ylabel) in zip(axes, panels, strict=True):
+        for color, r in zip(colors, results.values(), strict=True):
+            values = np.atleast_2d(np.asarray(r[key], dtype=np.float64))
+            layers = np.arange(1, values.shape[1] + 1)
+            label = f"{_label(r['activation'])}, {_INIT_NAMES.get(r['init'], r['init'])}"
+            a.plot(
+                layers, np.median(values, axis=0), marker="o", markersize=3, color=color, label=label
+            )
+            if values.shape[0] > 1:
+                a.fill_between(
+                    layers, values.min(axis=0), values.max(axis=0), color=color, alpha=0.2, lw=0
+                )
+        a.set_yscale("log")
+        a.set_xticks(layers)
+        finish(a, title=title, xlabel="layer l (1 = input side)", ylabel=ylabel, legend=False)
+    axes[0].legend(loc="lower left")
+    return list(axes)
+
+
+def _flow_colors(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    # the activation's colour; a second initialisation of the same activation gets a free colour
+    seen: set[str] = set()
+    free = [COLORS[c] for c in ("red", "purple", "sky", "black")]
+    out = []
+    for r in results.values():
+        key = str(r["activation"])
+        if key in seen or key not in ("sigmoid", "tanh", "relu"):
+            out.append(free[len(out) % len(free)])
+        else:
+            out.append(colors_for([key])[0])
+        seen.add(key)
+    return out
+
+
+def plot_exploding(results: Mapping[float, Mapping[str, Any]], ax: Any = None) -> list[Any]:
+    """Two panels for :func:`~actlab.experiments.gradients.exploding_gradients`: the gradient norm
+    per layer at initialisation for each gain, and the training loss per SGD step.
+
+    The legend is drawn once, in the right panel, where it covers no data.
+
+    Returns:
+        The Axes, as a list.
+    """
+    axes = _as_axes(ax, 2) if ax is not None else list(subplots(2, width=9.0)[1])
+    depth = np.asarray(next(iter(results.values()))["norms"]).shape[-1]
+    plot_gradient_norms(
+        results, axes[0], title=f"gradient norm per layer at init ({depth} layers, He x gain)"
+    )
+    legend = axes[0].get_legend()
+    if legend is not None:
+        legend.remove()
+    plot_exploding_losses(results, axes[1])
+    axes[1].set_title("training loss, plain SGD")
     return list(axes)
 
 

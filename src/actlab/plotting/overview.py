@@ -1,17 +1,23 @@
-"""Figures for chapter 1, drawn from :mod:`actlab.experiments.overview` and
-:mod:`actlab.experiments.gates`: the properties of an activation, bounded outputs and a gated
-memory."""
+"""Figures for chapter 1, drawn from :mod:`actlab.experiments.overview`,
+:mod:`actlab.experiments.approximation` and :mod:`actlab.experiments.gates`: one hidden layer
+approximating a function, the properties of an activation, bounded outputs and a gated memory.
+Every title, label and legend is set here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
 
-__all__ = ["plot_bounded_outputs", "plot_gated_memory", "plot_properties"]
+__all__ = [
+    "plot_approximation",
+    "plot_bounded_outputs",
+    "plot_gated_memory",
+    "plot_properties",
+]
 
 
 def plot_properties(props: Mapping[str, Mapping[str, Any]], ax: Any = None) -> list[Any]:
@@ -38,7 +44,7 @@ def plot_properties(props: Mapping[str, Mapping[str, Any]], ax: Any = None) -> l
         shown = np.where(df > 0, df, np.nan)  # log scale: ReLU's exact zeros are left out
         a3.plot(p["x"], shown, color=color, label=p["name"])
     finish(a1, title="nonlinearity (dotted: best line)", xlabel="x", ylabel="f(x)")
-    finish(a2, title="smoothness: f'(x) near 0", xlabel="x", ylabel="f'(x)")
+    finish(a2, title="smoothness: f'(x) near 0 (grid 0.001)", xlabel="x", ylabel="f'(x)")
     a3.set_yscale("log")
     a3.set_ylim(1e-6, 3)
     finish(a3, title="saturation: |f'(x)| (ReLU: 0 for x<0)", xlabel="x", ylabel="|f'(x)|")
@@ -110,10 +116,60 @@ def plot_gated_memory(result: Mapping[str, Any], ax: Any = None) -> list[Any]:
             label="candidate",
         )
         a.plot(t, r["state"], color=COLORS["blue"], label="state h")
+        # a state that escapes (1e11 with a ReLU gate) would flatten everything else: clip the view
+        top = min(max(1.2, 1.1 * float(np.max(np.abs(r["candidate"])))), 4.0)
+        a.set_ylim(-top, top)
         finish(
             a,
             title=f"{name}\nmax |h| = {r['max_abs_state']:.3g}",
             xlabel="time step (orange: write)",
             ylabel="value",
         )
+    return list(axes)
+
+
+def plot_approximation(
+    result: Mapping[str, Any], widths: Sequence[int] = (4, 8, 16), ax: Any = None
+) -> list[Any]:
+    """One panel per activation with the target and the networks of a few widths, and a panel
+    with the largest error against the width on log-log axes.
+
+    Args:
+        result: the return value of
+            :func:`~actlab.experiments.approximation.universal_approximation`.
+        widths: the widths drawn in the function panels. Default: 4, 8, 16.
+        ax: ``len(activations) + 1`` Axes; a new row if None.
+
+    Returns:
+        The Axes, as a list.
+    """
+    activations = list(result["activations"])
+    missing = [w for w in widths if w not in result["widths"]]
+    if missing:
+        raise ValueError(f"plot_approximation: widths {missing} are not in the result")
+    axes = _as_axes(ax, len(activations) + 1)
+    x = np.asarray(result["x"])
+    shades = [COLORS["sky"], COLORS["blue"], COLORS["purple"], COLORS["red"]]
+    names = {"relu": "ReLU units: kinks", "sigmoid": "steep sigmoid units: steps"}
+    for a, act in zip(axes, activations, strict=False):
+        a.plot(x, result["target"], color=COLORS["black"], linewidth=2.4, label="target")
+        for i, w in enumerate(widths):
+            a.plot(
+                x,
+                result["fits"][act, w],
+                color=shades[i % len(shades)],
+                linewidth=1.2,
+                label=f"{w} units",
+            )
+        finish(a, title=names.get(act, act), xlabel="x", ylabel="f(x)", legend="lower left")
+    last = axes[-1]
+    all_widths = np.asarray(result["widths"], dtype=np.float64)
+    for act in activations:
+        errors = [result["max_error"][act, w] for w in result["widths"]]
+        last.plot(
+            all_widths, errors, marker="o", markersize=3, color=activation_color(act), label=act
+        )
+    last.set_xscale("log", base=2)
+    last.set_yscale("log")
+    finish(last, title="largest error", xlabel="hidden units", ylabel="max |net - target|")
     return list(axes)

@@ -2,7 +2,12 @@
 
 A chapter prints a table with ``print(format_table(rows, columns))``. Floats are shown with three
 significant digits (training results differ in the last bits between CPUs; rounding hides that),
-booleans as ``yes``/``no`` and ``None`` as ``-``.
+booleans as ``yes``/``no`` and ``None`` as ``-``. A few labelled numbers print with
+:func:`format_facts`.
+
+A difference at rounding level (two float64 routes to the same number) has last digits that depend
+on the CPU's vector instructions, so printing it as ``4.4e-16`` would not replay on another
+machine. :class:`Below` prints it as an upper bound, ``< 1e-13``, which does.
 """
 
 from __future__ import annotations
@@ -12,7 +17,41 @@ import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["format_cell", "format_table"]
+__all__ = ["Below", "format_cell", "format_facts", "format_table"]
+
+
+class Below:
+    """A non-negative magnitude known to be below ``bound``, shown as ``"< bound"``.
+
+    Use it for rounding-level differences, whose exact value varies between CPUs. If the value
+    is not below the bound it is shown as it is, so a real disagreement still prints.
+
+    Args:
+        value: the measured magnitude (>= 0, or NaN).
+        bound: the bound, > 0.
+
+    Examples::
+
+        >>> str(Below(4.4e-16, 1e-13)), str(Below(2e-3, 1e-13))
+        ('< 1e-13', '0.002')
+    """
+
+    def __init__(self, value: float, bound: float) -> None:
+        value, bound = float(value), float(bound)
+        if not bound > 0:
+            raise ValueError(f"Below: bound must be > 0, got {bound!r}")
+        if value < 0:
+            raise ValueError(f"Below: value must be a magnitude (>= 0), got {value!r}")
+        self.value = value
+        self.bound = bound
+
+    def __str__(self) -> str:
+        if self.value < self.bound:
+            return f"< {self.bound:g}"
+        return format_cell(self.value)
+
+    def __repr__(self) -> str:
+        return f"Below({self.value!r}, {self.bound!r})"
 
 
 def format_cell(value: Any, digits: int = 3) -> str:
@@ -79,3 +118,24 @@ def format_table(
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
     ]
     return "\n".join(lines)
+
+
+def format_facts(facts: Mapping[str, Any], *, digits: int = 3) -> str:
+    """Labelled values, one per line, the values aligned: ``label  value``.
+
+    Args:
+        facts: ``{label: value}`` in display order; values are formatted as table cells.
+        digits: significant digits of floats. Default: 3.
+
+    Examples::
+
+        >>> print(format_facts({"rank of W": 3, "max |difference|": Below(4e-16, 1e-13)}))
+        rank of W         3
+        max |difference|  < 1e-13
+    """
+    if not facts:
+        raise ValueError("format_facts: facts must not be empty")
+    width = max(len(str(k)) for k in facts)
+    return "\n".join(
+        f"{str(k).ljust(width)}  {format_cell(v, digits)}".rstrip() for k, v in facts.items()
+    )

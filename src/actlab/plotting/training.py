@@ -9,7 +9,7 @@ import numpy as np
 
 from actlab.plotting.style import _as_axes, colors_for, finish, subplots
 
-__all__ = ["plot_training_curves"]
+__all__ = ["plot_centring", "plot_training_curves"]
 
 
 def plot_training_curves(
@@ -53,3 +53,25 @@ def plot_training_curves(
     if log:
         ax.set_yscale("log")
     return finish(ax, title=title, xlabel="epoch", ylabel=ylabel)
+
+
+def plot_centring(results: Any, ax: Any = None) -> Any:
+    """Training-error curves of :func:`~actlab.experiments.centring.centring_comparison`, one line
+    per variant (mean over seeds, range shaded); the piecewise-linear twins are dotted.
+
+    Returns:
+        The Axes.
+    """
+    results = list(results)
+    if not results:
+        raise ValueError("plot_centring: results must not be empty")
+    ax = plot_training_curves(
+        {r["variant"]: r["train_error"] for r in results},
+        ax,
+        title="digits, same MLP and plain SGD for every variant",
+    )
+    for line, r in zip(ax.get_lines(), results, strict=True):
+        if not r.get("smooth", True):
+            line.set_linestyle(":")
+    ax.legend(loc="upper right")
+    return ax
