@@ -61,3 +61,14 @@ def test_errors_and_weight_difference():
     assert approximation.weight_difference(a, b) == pytest.approx(0.5)
     with pytest.raises(ValueError, match=r"weight_difference: the networks have keys"):
         approximation.weight_difference(a, {"w_in": 1})
+
+
+def test_weight_facts():
+    knots = np.linspace(0.0, 1.0, 4)
+    nets = (approximation.relu_interpolant(np.sin, knots), approximation.sigmoid_staircase(np.sin, knots))
+    assert approximation.weight_facts(nets, nets) == {
+        "ReLU kinks: largest |by hand - package|": 0.0,
+        "sigmoid steps: largest |by hand - package|": 0.0,
+    }
+    with pytest.raises(ValueError, match=r"weight_facts: got 2 hand-built networks and 1"):
+        approximation.weight_facts(nets, nets[:1])

@@ -52,12 +52,12 @@ def test_relu_halves_the_backward_variance_per_layer_under_xavier_and_he_keeps_i
         (("relu", "xavier"), ("relu", "he"), ("sigmoid", "xavier")), seeds=(0, 1)
     )
     rows = {(r["activation"], r["init"]): r for r in gradients.flow_table(flow)}
-    assert rows["relu", "xavier"]["var. factor / layer"] == pytest.approx(0.5, abs=0.08)
-    assert rows["relu", "he"]["var. factor / layer"] == pytest.approx(1.0, abs=0.15)
-    assert rows["sigmoid", "xavier"]["|d1|/|d9|"] < 1e-4
+    assert rows["relu", "Xavier"]["var. factor / layer"] == pytest.approx(0.5, abs=0.08)
+    assert rows["relu", "He"]["var. factor / layer"] == pytest.approx(1.0, abs=0.15)
+    assert rows["sigmoid", "Xavier"]["|d1|/|d9|"] < 1e-4
     # the weight-gradient ratio hides the vanishing backward signal of ReLU under Xavier
-    assert rows["relu", "xavier"]["|d1|/|d9|"] < 0.1
-    assert rows["relu", "xavier"]["|dW1|/|dW10|"] > 0.5
+    assert rows["relu", "Xavier"]["|d1|/|d9|"] < 0.1
+    assert rows["relu", "Xavier"]["|dW1|/|dW10|"] > 0.5
     assert flow["relu, xavier"]["delta"].shape == (2, 10)
     assert flow["relu, xavier"]["forward_std"].shape == (2, 9)
     with pytest.raises(ValueError, match=r"gradient_flow: seeds must not be empty"):
@@ -126,11 +126,11 @@ def test_dead_units_revive_where_their_inputs_move_and_not_in_layer_one():
     rows = gradients.revival_table(r)
     assert rows[0] == {
         "layer": 1,
-        "he: dead at init": 3,
-        "he: revived": 0,
-        "he: dead after": int(he["dead_after"][0]),
+        "He: dead at init": 3,
+        "He: revived": 0,
+        "He: dead after": int(he["dead_after"][0]),
     }
     facts = gradients.revival_facts(r)
-    assert facts["he: silenced layer-1 units, largest weight change"] == 0.0
+    assert facts["He: silenced layer-1 units, largest weight change"] == 0.0
     with pytest.raises(ValueError, match=r"revival: silenced must be an int in \[0, width\]"):
         gradients.revival(silenced=-1)

@@ -72,3 +72,14 @@ def test_saturation_table():
     (row,) = saturation.saturation_table({"sigmoid": r})
     assert row["top layer mean, end"] == 0.2 and row["layer 1 mean, end"] == 0.49
     assert row["updates"] == 10
+
+
+def test_onset_facts():
+    facts = saturation.onset_facts(("sigmoid", "tanh"), 0.01)
+    assert list(facts) == [
+        "sigmoid: f' below 1% of its peak for x >",
+        "tanh: f' below 1% of its peak for x >",
+        "tanh' > sigmoid' for |x| <",
+    ]
+    values = list(facts.values())
+    assert values[1] == pytest.approx(values[0] / 2) and 1.6 < values[2] < 1.7

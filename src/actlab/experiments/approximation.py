@@ -34,6 +34,7 @@ __all__ = [
     "target",
     "universal_approximation",
     "weight_difference",
+    "weight_facts",
 ]
 
 #: LaTeX of :func:`target`
@@ -196,3 +197,23 @@ def weight_difference(a: dict[str, Any], b: dict[str, Any]) -> float:
         float(np.max(np.abs(np.asarray(a[k], dtype=np.float64) - np.asarray(b[k], dtype=np.float64))))
         for k in a
     )
+
+
+def weight_facts(
+    by_hand: Sequence[dict[str, Any]], package: Sequence[dict[str, Any]]
+) -> dict[str, float]:
+    """Largest weight difference between hand-built networks and the package's, per construction.
+
+    Args:
+        by_hand: ``(relu network, sigmoid network)`` built by hand.
+        package: the same from :func:`relu_interpolant` and :func:`sigmoid_staircase`.
+    """
+    if len(by_hand) != len(package):
+        raise ValueError(
+            f"weight_facts: got {len(by_hand)} hand-built networks and {len(package)} from the package"
+        )
+    names = ("ReLU kinks", "sigmoid steps")
+    return {
+        f"{name}: largest |by hand - package|": weight_difference(a, b)
+        for name, a, b in zip(names, by_hand, package, strict=False)
+    }

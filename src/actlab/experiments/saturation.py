@@ -22,6 +22,7 @@ __all__ = [
     "derivative_table",
     "glorot_saturation",
     "identity_facts",
+    "onset_facts",
     "saturation_onset",
     "saturation_table",
     "tanh_sigmoid_identity",
@@ -235,3 +236,16 @@ def identity_facts(x_max: float = 20.0) -> dict[str, Any]:
 
     diff = tanh_sigmoid_identity(x_max)
     return {f"max |tanh x - (2 sigmoid(2x) - 1)| on [-{x_max:g}, {x_max:g}]": Below(diff, 1e-14)}
+
+
+def onset_facts(keys: Sequence[str] = ("sigmoid", "tanh"), fraction: float = 0.01) -> dict[str, float]:
+    """Where each derivative falls below ``fraction`` of its peak (:func:`saturation_onset`) and,
+    for two keys, where the two derivatives cross (:func:`derivative_crossing`)."""
+    facts = {
+        f"{k}: f' below {fraction:.0%} of its peak for x >": saturation_onset(k, fraction)
+        for k in keys
+    }
+    if len(keys) == 2:
+        a, b = keys
+        facts[f"{b}' > {a}' for |x| <"] = derivative_crossing(a, b)
+    return facts

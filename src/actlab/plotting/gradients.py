@@ -119,7 +119,7 @@ def plot_layer_means(
                     mean[:, layer] - std[:, layer],
                     mean[:, layer] + std[:, layer],
                     color=color,
-                    alpha=0.12,
+                    alpha=0.08,
                     linewidth=0,
                 )
         title = (
