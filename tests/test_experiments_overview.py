@@ -25,7 +25,7 @@ def test_linear_collapse_needs_a_hidden_layer():
 
 
 def test_mlp_separates_xor_and_spirals_where_linear_cannot():
-    rows = overview.decision_boundaries(steps=200, grid_steps=20, n=200)
+    rows = overview.decision_boundaries(steps=300, lr=0.01, grid_steps=20, n=200)
     acc = {(r["dataset"], r["model"]): r["test_accuracy"] for r in rows}
     assert acc[("xor", "linear")] < 0.7 and acc[("spirals", "linear")] < 0.75
     assert acc[("xor", "mlp")] > 0.95 and acc[("spirals", "mlp")] > 0.9
