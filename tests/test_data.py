@@ -123,6 +123,15 @@ def test_tensors_and_loader():
     assert sorted(y for b in batches_a for y in b) == sorted(d.y.tolist())
 
 
+def test_tensors_in_float64():
+    d = data.xor(20, seed=1)
+    X, y = data.to_tensors(d, dtype=torch.float64)
+    assert X.dtype == torch.float64 and y.dtype == torch.int64
+    np.testing.assert_array_equal(X.numpy(), d.X.astype(np.float64))
+    with pytest.raises(ValueError, match="to_tensors: dtype must be torch.float32 or torch.float64"):
+        data.to_tensors(d, dtype=torch.int32)
+
+
 def test_bundled_sets_are_cached_and_read_only():
     a, b = data.digits("train", seed=3), data.digits("train", seed=3)
     assert a.X is b.X

@@ -16,10 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from actlab.reproducibility import rng as _rng
+
+if TYPE_CHECKING:
+    import torch
 
 __all__ = [
     "Dataset",
@@ -318,13 +322,23 @@ def breast_cancer(
     return _bundled("load_breast_cancer", "breast_cancer", split, test_size, seed, standardised)
 
 
-def to_tensors(data: Dataset | tuple[np.ndarray, np.ndarray]) -> tuple:
-    """``(X, y)`` as torch tensors: float32 features and int64 labels.
+def to_tensors(
+    data: Dataset | tuple[np.ndarray, np.ndarray], *, dtype: torch.dtype | None = None
+) -> tuple:
+    """``(X, y)`` as torch tensors: float features and int64 labels.
 
     Args:
         data: a :class:`Dataset` or a pair of arrays.
+        dtype: the torch float dtype of the features, ``torch.float32`` or ``torch.float64``
+            (the small training runs of the chapters use float64, whose results do not depend on
+            the CPU's vector instructions). Default: ``None``, float32.
     """
     import torch
+
+    if dtype is None:
+        dtype = torch.float32
+    if dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"to_tensors: dtype must be torch.float32 or torch.float64, got {dtype!r}")
 
     X, y = data
     X = np.asarray(X)
@@ -334,7 +348,7 @@ def to_tensors(data: Dataset | tuple[np.ndarray, np.ndarray]) -> tuple:
             f"to_tensors: expected X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}"
         )
     # copies: the Dataset arrays are read-only, and torch warns on non-writable arrays
-    return torch.tensor(X, dtype=torch.float32), torch.tensor(y, dtype=torch.int64)
+    return torch.tensor(X, dtype=dtype), torch.tensor(y, dtype=torch.int64)
 
 
 def make_loader(

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from actlab.experiments._fitting import error_rate, fit
+from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
 __all__ = ["cross_validate_activations", "summarise_cv"]
 
@@ -47,8 +47,8 @@ def cross_validate_activations(
     For every seed, ``StratifiedKFold(n_splits, shuffle=True, random_state=seed)`` splits the
     data; for every fold and activation, a ``d → hidden... → classes`` MLP
     (:func:`actlab.networks.make_mlp`, He init for the rectifiers, Xavier otherwise, weights seeded
-    by ``seed`` and the fold) is trained with Adam for ``steps`` steps and scored on the held-out
-    fold.
+    by ``seed`` and the fold) is trained in float64 with Adam for ``steps`` steps and scored on the
+    held-out fold.
 
     Args:
         data: a :class:`actlab.data.Dataset` (or ``(X, y)`` arrays) with integer labels.
@@ -69,7 +69,6 @@ def cross_validate_activations(
     from sklearn.model_selection import StratifiedKFold
 
     from actlab.data import standardise
-    from actlab.networks import make_mlp
 
     X, y = data
     X = np.asarray(X, dtype=np.float32)
@@ -94,12 +93,13 @@ def cross_validate_activations(
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=int(seed))
         for fold, (tr, va) in enumerate(splitter.split(X, y)):
             X_tr, X_va = standardise(X[tr], X[va])
-            X_tr_t, X_va_t = torch.from_numpy(X_tr), torch.from_numpy(X_va)
+            X_tr_t = torch.from_numpy(X_tr.astype(np.float64))
+            X_va_t = torch.from_numpy(X_va.astype(np.float64))
             y_tr_t = torch.from_numpy(y[tr].astype(np.int64))
             y_va_t = torch.from_numpy(y[va].astype(np.int64))
             for activation in activations:
                 init = "he" if "relu" in activation else "xavier"
-                net = make_mlp(
+                net = make_mlp64(
                     [X.shape[1], *hidden, num_classes],
                     _factory(activation),
                     init=init,

@@ -56,7 +56,8 @@ def dead_unit_fraction(model: Any, X: Any) -> dict[str, object]:
         raise ValueError(
             f"dead_unit_fraction: model needs at least one hidden layer (2 Linear layers), got {len(linears)}"
         )
-    X = torch.as_tensor(np.asarray(X, dtype=np.float32)) if not isinstance(X, torch.Tensor) else X
+    dtype = next(iter(linears[0].parameters())).dtype
+    X = torch.as_tensor(np.asarray(X), dtype=dtype) if not isinstance(X, torch.Tensor) else X
     if X.ndim != 2 or X.shape[0] < 1:
         raise ValueError(
             f"dead_unit_fraction: X must have shape (N, features) with N >= 1, got {tuple(X.shape)}"
@@ -94,8 +95,8 @@ def dying_relu_sweep(
     """Train a digits MLP at several learning rates and count its dead units afterwards.
 
     The net is ``64 → hidden... → 10`` built by :func:`actlab.networks.make_mlp` with He
-    initialisation, trained with ``optimizer`` on the digits training split. Dead units are counted
-    on the whole training split.
+    initialisation, trained in float64 with ``optimizer`` on the digits training split. Dead units
+    are counted on the whole training split.
 
     Args:
         lrs: learning rates. Default: (1e-3, 1e-2, 3e-2, 1e-1).
@@ -110,24 +111,28 @@ def dying_relu_sweep(
         One dict per (activation, lr, seed): ``activation``, ``lr``, ``seed``, ``dead_fraction``
         (after training), ``dead_per_layer``, ``train_error`` and ``test_error``.
     """
+    import torch
+
     from actlab.data import digits, to_tensors
-    from actlab.networks import evaluate, make_mlp, train
+    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
 
     if not lrs or not all(isinstance(lr, (int, float)) and lr > 0 for lr in lrs):
         raise ValueError(f"dying_relu_sweep: lrs must be positive numbers, got {lrs!r}")
     if not activations:
         raise ValueError("dying_relu_sweep: activations must not be empty")
     train_set, test_set = digits("train"), digits("test")
-    X_train, _ = to_tensors(train_set)
+    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
+    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
     sizes = [train_set.num_features, *hidden, train_set.num_classes]
     rows: list[dict[str, object]] = []
     for activation in activations:
         for lr in lrs:
             for seed in seeds:
-                net = make_mlp(sizes, activation, init="he", seed=seed)
-                history = train(
+                net = make_mlp64(sizes, activation, init="he", seed=seed)
+                history = train_epochs(
                     net,
-                    train_set,
+                    X_train,
+                    y_train,
                     epochs=epochs,
                     lr=float(lr),
                     optimizer=optimizer,
@@ -143,7 +148,7 @@ def dying_relu_sweep(
                         "dead_fraction": dead["fraction"],
                         "dead_per_layer": dead["per_layer"],
                         "train_error": history[-1]["train_error"],
-                        "test_error": evaluate(net, test_set)["error"],
+                        "test_error": error_rate(net, X_test, y_test),
                     }
                 )
     return rows

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from actlab.experiments._fitting import train_until
+from actlab.experiments._fitting import make_mlp64, train_until
 
 __all__ = ["epochs_to_error"]
 
@@ -51,21 +51,22 @@ def epochs_to_error(
         (an int, or ``None`` if never reached), ``epoch`` and ``train_error`` (arrays, epoch 0 =
         untrained), ``final_error``.
     """
+    import torch
+
     from actlab.data import digits, to_tensors
-    from actlab.networks import make_mlp
 
     if not 0.0 < float(target) < 1.0:
         raise ValueError(f"epochs_to_error: target must be in (0, 1), got {target!r}")
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
         raise ValueError(f"epochs_to_error: max_epochs must be an int >= 1, got {max_epochs!r}")
     train_set = digits("train")
-    X, y = to_tensors(train_set)
+    X, y = to_tensors(train_set, dtype=torch.float64)
     rows: list[dict[str, object]] = []
     for depth in depths:
         sizes = [train_set.num_features, *([width] * int(depth)), train_set.num_classes]
         for activation in activations:
             init = "he" if "relu" in activation else "xavier"
-            net = make_mlp(sizes, activation, init=init, seed=seed)
+            net = make_mlp64(sizes, activation, init=init, seed=seed)
             errors = np.array(
                 train_until(
                     net,

@@ -33,7 +33,7 @@ def init_comparison(
     """Per-layer activation spread at initialisation, then the training curve, for each init.
 
     The net is ``64 → width x depth → 10`` (:func:`actlab.networks.make_mlp`) on digits, trained
-    with ``optimizer`` (SGD with momentum by default).
+    in float64 with ``optimizer`` (SGD with momentum by default).
 
     Args:
         inits: initialisation names of :data:`actlab.networks.INITS`. Default: ("xavier", "he").
@@ -56,21 +56,24 @@ def init_comparison(
     import torch
 
     from actlab.data import digits, to_tensors
-    from actlab.networks import evaluate, layer_outputs, make_mlp, train
+    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
+    from actlab.networks import layer_outputs
 
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         raise ValueError(f"init_comparison: depth must be an int >= 1, got {depth!r}")
     train_set, test_set = digits("train"), digits("test")
-    X_train, _ = to_tensors(train_set)
+    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
+    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
     sizes = [train_set.num_features, *([width] * depth), train_set.num_classes]
     rows: list[dict[str, object]] = []
     for init in inits:
-        net = make_mlp(sizes, activation, init=init, seed=seed)
+        net = make_mlp64(sizes, activation, init=init, seed=seed)
         with torch.no_grad():
             stds = np.array([float(h.std()) for h in layer_outputs(net, X_train)])
-        history = train(
+        history = train_epochs(
             net,
-            train_set,
+            X_train,
+            y_train,
             epochs=epochs,
             lr=lr,
             optimizer=optimizer,
@@ -85,7 +88,7 @@ def init_comparison(
                 "epoch": np.array([r["epoch"] for r in history]),
                 "train_error": np.array([r["train_error"] for r in history]),
                 "train_loss": np.array([r["train_loss"] for r in history]),
-                "test_error": evaluate(net, test_set)["error"],
+                "test_error": error_rate(net, X_test, y_test),
             }
         )
     return rows

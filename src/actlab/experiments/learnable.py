@@ -3,7 +3,7 @@
 PReLU (He et al. 2015) learns the negative slope :math:`a` (initialised to 0.25); Swish
 (Ramachandran et al. 2017) learns the :math:`\\beta` in :math:`x\\,\\sigma(\\beta x)` (initialised
 to 1). Both are trained here with the rest of a digits MLP, and their values are recorded after
-every epoch. As the PyTorch docs advise, PReLU's slope gets no weight decay (none is used here).
+every epoch (float64, as all the chapters' small training runs). As the PyTorch docs advise, PReLU's slope gets no weight decay (none is used here).
 """
 
 from __future__ import annotations
@@ -72,13 +72,17 @@ def train_learnable(
         of each hidden layer (its mean, if a layer has one per channel)``, "train_error",
         "test_error"}``.
     """
-    from actlab.data import digits
-    from actlab.networks import evaluate, make_mlp, train
+    import torch
+
+    from actlab.data import digits, to_tensors
+    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
 
     train_set, test_set = digits("train"), digits("test")
+    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
+    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
     sizes = [train_set.num_features, *hidden, train_set.num_classes]
     init = "lecun" if activation == "selu" else "he"
-    net = make_mlp(sizes, activation, init=init, seed=seed, activation_params=activation_params)
+    net = make_mlp64(sizes, activation, init=init, seed=seed, activation_params=activation_params)
     params = activation_parameters(net)
     if not params:
         raise ValueError(
@@ -96,9 +100,10 @@ def train_learnable(
         if updates % per_epoch == 0:
             values.append(snapshot())
 
-    history = train(
+    history = train_epochs(
         net,
-        train_set,
+        X_train,
+        y_train,
         epochs=epochs,
         lr=lr,
         optimizer=optimizer,
@@ -111,5 +116,5 @@ def train_learnable(
         "epoch": np.arange(len(values)),
         "values": np.array(values),
         "train_error": history[-1]["train_error"],
-        "test_error": evaluate(net, test_set)["error"],
+        "test_error": error_rate(net, X_test, y_test),
     }

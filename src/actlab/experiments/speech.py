@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from actlab.experiments._fitting import error_rate, fit
+from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
 __all__ = ["VOWEL_FORMANTS", "acoustic_model_comparison", "vowel_frames"]
 
@@ -152,7 +152,6 @@ def acoustic_model_comparison(
     import torch
 
     from actlab.data import standardise
-    from actlab.networks import make_mlp
 
     rows: list[dict[str, object]] = []
     models = ["linear", *activations]
@@ -160,16 +159,17 @@ def acoustic_model_comparison(
         train_d = vowel_frames(n_train, noise_db=noise_db, seed=int(seed))
         test_d = vowel_frames(n_test, noise_db=noise_db, seed=int(seed) + 10_000)
         X_tr, X_te = standardise(train_d["X"], test_d["X"])
-        X_tr_t, X_te_t = torch.from_numpy(X_tr), torch.from_numpy(X_te)
+        X_tr_t = torch.from_numpy(X_tr.astype(np.float64))
+        X_te_t = torch.from_numpy(X_te.astype(np.float64))
         y_tr_t, y_te_t = torch.from_numpy(train_d["y"]), torch.from_numpy(test_d["y"])
         classes = len(VOWEL_FORMANTS)
         for model in models:
             if model == "linear":
-                net = make_mlp([X_tr.shape[1], classes], "relu", init="xavier", seed=int(seed))
+                net = make_mlp64([X_tr.shape[1], classes], "relu", init="xavier", seed=int(seed))
             else:
                 sizes = [X_tr.shape[1], *([width] * int(depth)), classes]
                 init = "he" if "relu" in model else "xavier"
-                net = make_mlp(sizes, model, init=init, seed=int(seed))
+                net = make_mlp64(sizes, model, init=init, seed=int(seed))
             fit(
                 net,
                 X_tr_t,

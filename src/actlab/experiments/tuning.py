@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from actlab.experiments._fitting import error_rate, fit
+from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
 __all__ = ["slope_sweep"]
 
@@ -34,7 +34,7 @@ def slope_sweep(
     For each seed the data are split once into train and validation parts
     (:func:`actlab.data.split`, stratified), standardised with the training part, and a
     ``d → hidden... → classes`` MLP (:func:`actlab.networks.make_mlp`, He init) is trained full
-    batch with Adam for every slope.
+    batch with Adam for every slope, in float64.
 
     Args:
         slopes: negative slopes to try, each in [0, 1]. Default: (0, 0.01, 0.1, 0.3, 0.6, 0.9, 1).
@@ -53,7 +53,6 @@ def slope_sweep(
     import torch
 
     from actlab.data import spirals, split, standardise
-    from actlab.networks import make_mlp
 
     values = [float(s) for s in slopes]
     if not values or not all(0.0 <= s <= 1.0 for s in values):
@@ -64,11 +63,12 @@ def slope_sweep(
     for seed in seeds:
         train_set, val_set = split(data, test_size=float(val_size), seed=int(seed))
         X_tr, X_va = standardise(train_set.X, val_set.X)
-        X_tr_t, X_va_t = torch.from_numpy(X_tr), torch.from_numpy(X_va)
+        X_tr_t = torch.from_numpy(X_tr.astype(np.float64))
+        X_va_t = torch.from_numpy(X_va.astype(np.float64))
         y_tr_t, y_va_t = torch.from_numpy(train_set.y.copy()), torch.from_numpy(val_set.y.copy())
         sizes = [train_set.num_features, *hidden, data.num_classes]
         for slope in values:
-            net = make_mlp(
+            net = make_mlp64(
                 sizes,
                 "leaky_relu",
                 init="he",

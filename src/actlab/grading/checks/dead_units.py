@@ -52,7 +52,8 @@ def train_on_digits(
     the features are standardised (``actlab.data.digits``). The model is trained in place.
 
     Args:
-        model: a torch module mapping ``(N, 64)`` float32 features to ``(N, 10)`` logits.
+        model: a torch module mapping ``(N, 64)`` features to ``(N, 10)`` logits; the features
+            are given in the dtype of its parameters (float32, or float64 after ``.double()``).
         lr: Adam's learning rate. Default: ``FIX_LR`` (0.03).
         epochs: passes over the training split. Default: 5.
         batch_size: samples per step. Default: 64.
@@ -80,7 +81,9 @@ def _train(model: Any, lr: float, epochs: int, batch_size: int, seed: int) -> fl
     from actlab.data import digits
 
     train, test = digits("train"), digits("test")
-    X, y = torch.tensor(train.X), torch.tensor(train.y)
+    # the features take the model's float dtype: a float64 model trains in float64
+    dtype = next((p.dtype for p in model.parameters() if p.is_floating_point()), torch.float32)
+    X, y = torch.tensor(train.X, dtype=dtype), torch.tensor(train.y)
     generator = torch.Generator().manual_seed(seed)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     model.train()
@@ -94,7 +97,7 @@ def _train(model: Any, lr: float, epochs: int, batch_size: int, seed: int) -> fl
             optimiser.step()
     model.eval()
     with torch.no_grad():
-        predicted = model(torch.tensor(test.X)).argmax(dim=1).numpy()
+        predicted = model(torch.tensor(test.X, dtype=dtype)).argmax(dim=1).numpy()
     return float(np.mean(predicted == test.y))
 
 
