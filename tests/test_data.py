@@ -128,7 +128,7 @@ def test_tensors_in_float64():
     X, y = data.to_tensors(d, dtype=torch.float64)
     assert X.dtype == torch.float64 and y.dtype == torch.int64
     np.testing.assert_array_equal(X.numpy(), d.X.astype(np.float64))
-    with pytest.raises(ValueError, match="to_tensors: dtype must be torch.float32 or torch.float64"):
+    with pytest.raises(ValueError, match=r"to_tensors: dtype must be torch\.float32 or torch\.float64"):
         data.to_tensors(d, dtype=torch.int32)
 
 

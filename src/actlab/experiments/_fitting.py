@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["error_rate", "fit", "make_mlp64", "mean_loss", "numpy_init", "train_epochs", "train_until"]
+__all__ = ["error_rate", "fit", "make_mlp64", "mean_loss", "numpy_init", "numpy_reset", "train_epochs", "train_until"]
 
 
 _NUMPY_INITS = ("he", "xavier", "lecun")
@@ -63,6 +63,53 @@ def numpy_init(init: str, seed: int) -> Callable[[Any], None]:
             weight.copy_(torch.from_numpy(values))
 
     return fill
+
+
+def numpy_reset(module: Any, seed: int) -> Any:
+    """Redraw the parameters of ``module`` from numpy, with torch's default distributions.
+
+    torch's own initialisers scale their uniform draws with a fused multiply-add on vector kernels
+    and without one on baseline kernels, so the same seed gives weights that differ in the last
+    bit from CPU to CPU, and training amplifies that. This draws, in module order, from one
+    ``numpy.random.default_rng(seed)``:
+
+    * ``nn.Linear``: weight and bias from :math:`U[\\pm 1/\\sqrt{n_{in}}]` (torch's default);
+    * ``nn.GRU``, ``nn.RNN``, ``nn.LSTM``: every parameter from :math:`U[\\pm 1/\\sqrt{H}]`;
+    * ``nn.Embedding``: :math:`\\mathcal N(0, 1)`.
+
+    Other parameters (LayerNorm's ones and zeros, PReLU's slope) are left as they are.
+
+    Args:
+        module: a torch module, changed in place.
+        seed: seed of the generator.
+
+    Returns:
+        ``module``.
+    """
+    import torch
+    from torch import nn
+
+    from actlab.reproducibility import rng
+
+    gen = rng(seed)
+
+    def fill(param: Any, values: np.ndarray) -> None:
+        with torch.no_grad():
+            param.copy_(torch.from_numpy(values))
+
+    for m in module.modules():
+        if isinstance(m, nn.Linear):
+            bound = 1.0 / np.sqrt(m.in_features)
+            for param in (m.weight, m.bias):
+                if param is not None:
+                    fill(param, gen.uniform(-bound, bound, tuple(param.shape)))
+        elif isinstance(m, (nn.GRU, nn.RNN, nn.LSTM)):
+            bound = 1.0 / np.sqrt(m.hidden_size)
+            for param in m.parameters():
+                fill(param, gen.uniform(-bound, bound, tuple(param.shape)))
+        elif isinstance(m, nn.Embedding):
+            fill(m.weight, gen.standard_normal(tuple(m.weight.shape)))
+    return module
 
 
 def make_mlp64(

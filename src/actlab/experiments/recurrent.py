@@ -31,7 +31,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from actlab.experiments._fitting import fit
+from actlab.experiments._fitting import fit, numpy_reset
 
 __all__ = ["LastStepRegressor", "gru_gates", "marked_value_task", "recurrent_memory_comparison"]
 
@@ -93,6 +93,8 @@ class LastStepRegressor(nn.Module):
         else:
             raise ValueError(f"LastStepRegressor: kind must be 'gru' or 'rnn', got {kind!r}")
         self.head = nn.Linear(hidden, 1)
+        # drawn from numpy (seeded from torch's generator), so that they are the same on every CPU
+        numpy_reset(self, int(torch.randint(2**31, ())))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         out, _ = self.rnn(x)
