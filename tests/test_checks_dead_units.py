@@ -153,3 +153,18 @@ def test_train_on_digits_is_seeded_and_validates() -> None:
         train_on_digits(a, epochs=0)
     with pytest.raises(TypeError, match=r"model must be a torch\.nn\.Module"):
         train_on_digits("net")
+
+
+def test_reset_weights_is_seeded_and_trains_in_float64():
+    from actlab.grading.checks.dead_units import reset_weights
+
+    def net() -> nn.Sequential:
+        return nn.Sequential(nn.Linear(64, 16), nn.ReLU(), nn.Linear(16, 10))
+
+    a, b = reset_weights(net(), seed=4), reset_weights(net(), seed=4)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters(), strict=True))
+    assert not torch.equal(a[0].weight, reset_weights(net(), seed=5)[0].weight)
+    model = a.double()
+    accuracy = train_on_digits(model, lr=0.01, epochs=1)
+    assert 0.5 < accuracy <= 1.0
+    assert all(p.dtype == torch.float64 for p in model.parameters())

@@ -115,3 +115,22 @@ def test_results_are_the_same_on_baseline_and_vector_kernels():
         )
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
+
+
+def test_numpy_reset_draws_torchs_default_distributions():
+    from torch import nn
+
+    from actlab.experiments._fitting import numpy_reset
+
+    module = nn.Sequential(nn.Embedding(50, 40), nn.Linear(400, 300), nn.GRU(3, 200))
+    numpy_reset(module, 3)
+    emb, lin, gru = module
+    assert emb.weight.std().item() == pytest.approx(1.0, rel=0.05)
+    bound = 1 / np.sqrt(400)
+    assert lin.weight.abs().max().item() <= bound and lin.bias.abs().max().item() <= bound
+    assert lin.weight.std().item() == pytest.approx(bound / np.sqrt(3), rel=0.02)
+    for param in gru.parameters():
+        assert param.abs().max().item() <= 1 / np.sqrt(200)
+    again = numpy_reset(nn.Sequential(nn.Embedding(50, 40), nn.Linear(400, 300), nn.GRU(3, 200)), 3)
+    for a, b in zip(module.parameters(), again.parameters(), strict=True):
+        assert torch.equal(a, b)
