@@ -43,17 +43,25 @@ def test_a_sandboxed_process_sees_only_what_is_bound(tmp_path: Path) -> None:
         pytest.skip(status.reason)
     repo = Path(__file__).resolve().parents[1]
     hidden = [repo / "exercises", repo / "tests", repo / ".git", "/etc/shadow", tmp_path.parent]
+    import actlab
+
+    # Files the grader's own user owns (the venv, the package): only the read-only mount keeps a
+    # submission from changing them, and it must say so (EROFS), as root and as a normal user.
+    mine = [Path(sys.prefix) / "pyvenv.cfg", Path(actlab.__file__)]
+    mine = [p for p in mine if p.exists() and p.stat().st_uid == os.getuid()]
+    assert mine, "no file of the grader's user to try in the venv or the package"
     probe = "\n".join(
         [
-            "import os, json",
+            "import errno, os, json",
             f"paths = {[str(p) for p in hidden]!r}",
             "print(json.dumps({p: os.path.exists(p) for p in paths}))",
             "open('written.txt', 'w').write('ok')",
-            "try:",
-            "    open(os.__file__, 'a')",
-            "    print('venv writable')",
-            "except OSError as exc:",
-            "    print('venv', type(exc).__name__)",
+            f"for path in {[str(p) for p in mine]!r} + [os.__file__]:",
+            "    try:",
+            "        open(path, 'a')",
+            "        print(path, 'writable')",
+            "    except OSError as exc:",
+            "        print(path, errno.errorcode[exc.errno])",
         ]
     )
     work = tmp_path / "work"
@@ -61,9 +69,15 @@ def test_a_sandboxed_process_sees_only_what_is_bound(tmp_path: Path) -> None:
     cmd = bwrap_command(work, [sys.executable, "-I", "-c", probe])
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    seen, venv = proc.stdout.splitlines()
+    seen, *writes = proc.stdout.splitlines()
     assert "true" not in seen, seen
-    assert venv == "venv OSError"
+    for line, path in zip(writes, mine, strict=False):
+        assert line == f"{path} EROFS", line
+    # The interpreter's own library: read-only too; a file owned by another user (root, for a
+    # normal user's grader) is refused by its permissions before the mount is consulted.
+    stdlib = Path(os.__file__)
+    expected = {"EROFS"} if stdlib.stat().st_uid == os.getuid() else {"EROFS", "EACCES"}
+    assert writes[-1].rsplit(" ", 1)[1] in expected, writes[-1]
     assert (work / "written.txt").read_text() == "ok"
     assert SANDBOX_HOME.startswith("/home/")
 

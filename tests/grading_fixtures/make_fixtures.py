@@ -537,7 +537,7 @@ attack(
 attack(
     "directory_flood",
     "after the tests, make 100,000 directories with 200-character names (their blocks are disk "
-    "a count of file sizes misses)",
+    "space that a count of file sizes misses)",
     _with(
         insert=[
             (

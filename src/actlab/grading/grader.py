@@ -708,9 +708,11 @@ class Grader:
         from actlab.grading.sandbox import JobCgroup
 
         # RLIMIT_NPROC only where it is the process limit (no pids cgroup, not root): elsewhere
-        # the cgroup does the job, and root ignores it.
+        # the cgroup does the job, and root ignores it. It counts the sandbox's own processes
+        # too (bwrap's init, the supervisor), hence the slack, as in the pids cgroup; the
+        # grader's watchdog stops the submission once its own tasks reach the limit.
         if self.settings.sandbox and os.getuid() != 0 and not JobCgroup.available():
-            rlimits["processes"] = limits.processes
+            rlimits["processes"] = limits.processes + 8
         return {
             "limits": rlimits,
             "cell_timeout": self.settings.cell_timeout,
