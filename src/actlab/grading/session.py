@@ -16,7 +16,7 @@ submission and drives it one command at a time (:mod:`actlab.grading.kernel`):
 
 A warm sandbox serves submission after submission (its supervisor has imported the exercise's
 modules); between two, every process but the supervisor is killed and the writable directories
-are emptied. After a timeout or a broken limit the whole sandbox is discarded.
+are emptied. After a timeout, a broken limit or a lost supervisor the whole sandbox is discarded.
 """
 
 from __future__ import annotations
@@ -522,11 +522,20 @@ class _Driver:
                 return
             self.outgoing = self.outgoing[written:]
 
-    def _end(self, status: str, message: str) -> KernelRun:
+    def _end(self, status: str, message: str, keep: bool = False) -> KernelRun:
+        """End the run; the sandbox is discarded unless ``keep`` (a kernel that merely exited or
+        died while its supervisor lived on, and broke no limit: its strays are killed as after
+        any submission)."""
         self.run.status, self.run.message = status, message
-        if status != "graded":
+        if not keep:
             self.box.terminate()
         return self.run
+
+    def _kernel_gone(self) -> bool:
+        """Whether the kernel ended on its own, its supervisor still there to say how."""
+        box = self.box
+        oom = box.cgroup is not None and box.cgroup.oom_kills() > self.base_ooms
+        return self.exit is not None and not oom
 
     def _crash_message(self, where: str) -> str:
         box = self.box
@@ -674,7 +683,9 @@ class _Driver:
                     f"{label} ran past its {timing.cell_timeout:g} s limit and did not stop when "
                     "interrupted",
                 )
-            return self._end("crashed", self._crash_message(f"during {label}"))
+            return self._end(
+                "crashed", self._crash_message(f"during {label}"), keep=self._kernel_gone()
+            )
         self._queue({"op": "exit"})
         self._flush()
         end = time.monotonic() + 10.0
@@ -684,5 +695,5 @@ class _Driver:
                 time.sleep(0.01)
         code = self.exit.get("exit") if self.exit else None
         if code != 0:
-            return self._end("crashed", self._crash_message("at the end"))
+            return self._end("crashed", self._crash_message("at the end"), keep=self._kernel_gone())
         return run
