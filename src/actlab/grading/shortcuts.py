@@ -371,14 +371,9 @@ class _Scanner:
                 paths += [(a.name.split("."), f"import {a.name}") for a in sub.names]
             elif isinstance(sub, ast.ImportFrom) and sub.module and not sub.level:
                 for a in sub.names:
-                    text = f"from {sub.module} import {a.name}"
-                    if a.name == "*":
-                        base = sub.module.split(".")
-                        for item, kind in items:
-                            if item.split(".")[0] == base[0] and not item.startswith("."):
-                                yield item, kind, text, sub.lineno
-                        continue
-                    paths.append(([*sub.module.split("."), a.name], text))
+                    if a.name != "*":  # star imports: see scan_cells
+                        text = f"from {sub.module} import {a.name}"
+                        paths.append(([*sub.module.split("."), a.name], text))
             elif isinstance(sub, ast.Attribute | ast.Call) and id(sub) not in inside:
                 # the whole chain once (torch.nn.PReLU), not each of its prefixes
                 found = inner.path(sub) if _chain(sub) is not None else None
@@ -552,7 +547,28 @@ def scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
         objects = {name for call in test.calls for name in call.objects}
         scanner = _Scanner(aliases_at[position])
         findings: dict[tuple[str, str], Finding] = {}
-        for stmt in _closure(statements, position, objects):
+        closure = _closure(statements, position, objects)
+        bound = {n for st in statements if st.cell < position for n in st.binds}
+        unbound = {n for st in closure for n in st.uses} - bound
+        for stmt in statements:
+            # a name the answer reads that only ``from M import *`` can have bound
+            if stmt.cell >= position or not stmt.student or not unbound:
+                continue
+            for star in _star_imports(stmt.node):
+                for item, kind in items:
+                    last = item.rsplit(".", 1)[-1]
+                    if item.split(".")[0] == star.split(".")[0] and last in unbound:
+                        what = (
+                            item
+                            if kind == "shortcut"
+                            else f"{item}, which turns floating-point errors off"
+                        )
+                        code = f"from {star} import *"
+                        cell = {"label": stmt.label}
+                        findings.setdefault(
+                            (what, code), Finding(what, _where(cell, stmt.node.lineno), code, kind)
+                        )
+        for stmt in closure:
             if not stmt.student:
                 continue
             cell = {"label": stmt.label}
@@ -568,6 +584,17 @@ def scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
                 findings.setdefault((text, code), Finding(text, _where(cell, line), code, "hidden"))
         result.per_test[gid] = list(findings.values())
     return result
+
+
+def _star_imports(node: ast.stmt) -> list[str]:
+    return [
+        sub.module
+        for sub in _module_level(node)
+        if isinstance(sub, ast.ImportFrom)
+        and sub.module
+        and not sub.level
+        and any(a.name == "*" for a in sub.names)
+    ]
 
 
 def _where(cell: dict[str, Any], line: int) -> str:

@@ -9,8 +9,8 @@ A *check* is split in two halves so that a grade is never decided inside the stu
 
 ``judge(outputs, **case) -> Verdict``
     Runs wherever the reference may be used. For a learner that is the kernel itself (instant
-    feedback); for the batch grader it is the grader's own process, on outputs read back from disk
-    without pickle. Its message names the symptom (shape, dtype, sign for x < 0, NaN at large |x|,
+    feedback); for the batch grader it is the grader's own process, on the outputs the kernel sent
+    back in reply to the grader's own probe command, loaded without pickle. Its message names the symptom (shape, dtype, sign for x < 0, NaN at large |x|,
     backward that disagrees with finite differences), never the expected values.
 
 Test cells in an exercise call :func:`check` with the check's name, the student's objects and,
