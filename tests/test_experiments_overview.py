@@ -34,6 +34,13 @@ def test_mlp_separates_xor_and_spirals_where_linear_cannot():
     assert np.all((r["prob"] >= 0) & (r["prob"] <= 1))
 
 
+def test_boundaries_table():
+    rows = overview.boundaries_table(
+        [{"dataset": "xor", "model": "mlp", "train_accuracy": 1.0, "test_accuracy": 0.99}]
+    )
+    assert rows == [{"data": "xor", "model": "mlp", "train acc": 1.0, "test acc": 0.99}]
+
+
 def test_decision_boundaries_rejects_unknown_sets():
     with pytest.raises(
         ValueError, match=r"decision_boundaries: datasets must be among .* got 'digits'"

@@ -54,3 +54,11 @@ def test_profile_rows_range_brackets_follow_what_the_function_attains():
     rows = {r["activation"]: r["range"] for r in profile_rows(["relu", "sigmoid", "relu6", "elu"], num=1001)}
     # ReLU reaches 0 (for every x <= 0); sigmoid and ELU only approach their bounds
     assert rows == {"ReLU": "[0, inf)", "Sigmoid": "(0, 1)", "ReLU6": "[0, 6]", "ELU": "(-1, inf)"}
+
+
+def test_range_rows_keep_the_range_columns():
+    from actlab.experiments.profiles import range_rows
+
+    (row,) = range_rows(["sigmoid"], x_max=5.0, num=1001)
+    assert list(row) == ["activation", "range", "min on [-5, 5]", "max on [-5, 5]"]
+    assert row["range"] == "(0, 1)" and 0 < row["min on [-5, 5]"] < 0.01

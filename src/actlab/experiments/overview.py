@@ -21,6 +21,7 @@ from actlab.reproducibility import rng as _rng
 
 __all__ = [
     "activation_properties",
+    "boundaries_table",
     "bounded_facts",
     "bounded_outputs",
     "collapse_facts",
@@ -202,6 +203,19 @@ def decision_boundaries(
 
 #: grid spacings of the smoothness test
 SPACINGS = (1e-2, 1e-3, 1e-4)
+
+
+def boundaries_table(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Printable rows of :func:`decision_boundaries`: data set, model, train and test accuracy."""
+    return [
+        {
+            "data": r["dataset"],
+            "model": r["model"],
+            "train acc": r["train_accuracy"],
+            "test acc": r["test_accuracy"],
+        }
+        for r in results
+    ]
 
 
 def activation_properties(

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["activation_profile", "profile_rows"]
+__all__ = ["activation_profile", "profile_rows", "range_rows"]
 
 
 def activation_profile(
@@ -106,3 +106,18 @@ def profile_rows(
             }
         )
     return rows
+
+
+def range_rows(keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001) -> list[dict[str, Any]]:
+    """The range columns of :func:`profile_rows` only: the registry's range and the extremes seen.
+
+    Examples::
+
+        >>> [row["range"] for row in range_rows(["tanh"], num=101)]
+        ['(-1, 1)']
+    """
+    window = f"[-{x_max:g}, {x_max:g}]"
+    columns = ("activation", "range", f"min on {window}", f"max on {window}")
+    return [
+        {c: row[c] for c in columns} for row in profile_rows(keys, x_max=x_max, num=num)
+    ]
