@@ -65,3 +65,27 @@ def test_float_labels_are_refused():
     X = np.zeros((10, 2), dtype=np.float32)
     with pytest.raises(TypeError, match="integer labels"):
         cross_validate_activations((X, np.zeros(10)), ["relu"])
+
+
+def test_within_noise_is_one_spread():
+    from actlab.experiments.cross_validation import within_noise
+
+    assert within_noise(0.02, 0.02, 0.01) and within_noise(-0.02, 0.01, 0.02)
+    assert not within_noise(0.03, 0.02, 0.01)
+    with pytest.raises(ValueError, match="within_noise: std_a"):
+        within_noise(0.1, -1.0, 0.0)
+
+
+def test_fit_and_score_is_the_fold_step_of_cross_validation():
+    from actlab.data import standardise
+    from actlab.experiments.cross_validation import fit_and_score
+
+    data = moons(90, noise=0.2, seed=1)
+    result = cross_validate_activations(data, ["relu"], n_splits=3, seeds=(2,), steps=30)
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = data
+    tr, va = next(StratifiedKFold(n_splits=3, shuffle=True, random_state=2).split(X, y))
+    X_tr, X_va = standardise(X[tr], X[va])
+    error = fit_and_score(X_tr, y[tr], X_va, y[va], "relu", seed=2000, steps=30)
+    assert error == result["rows"][0]["val_error"]

@@ -48,3 +48,39 @@ def test_deterministic():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         epochs_to_error(**kwargs)
+
+
+def test_learning_rate_grid_and_the_best_rate():
+    from actlab.experiments.image_recognition import best_learning_rates, learning_rate_grid
+
+    grid = learning_rate_grid(("relu",), (2,), (0.03, 0.001), seeds=(0, 1), target=0.5, max_epochs=2)
+    assert [r["lr"] for r in grid] == [0.03, 0.001]
+    assert all(len(r["epochs"]) == 2 and len(r["curves"]) == 2 for r in grid)
+    (best,) = best_learning_rates(grid)
+    assert best["lr"] == 0.03 and best["reached"] == 2
+    assert best["epochs_text"] == grid[0]["epochs_text"]
+    with pytest.raises(ValueError, match="learning_rate_grid: lrs"):
+        learning_rate_grid(lrs=())
+
+
+def test_best_rate_prefers_more_seeds_then_fewer_epochs():
+    from actlab.experiments.image_recognition import best_learning_rates
+
+    def row(lr, epochs, final=0.01):
+        curves = [np.array([0.9, final])] * len(epochs)
+        return {"depth": 4, "activation": "tanh", "lr": lr, "epochs": epochs, "reached": sum(e is not None for e in epochs), "epochs_text": "", "curves": curves}
+
+    rows = [row(0.1, [1, None]), row(0.03, [3, 3]), row(0.01, [2, 2])]
+    assert best_learning_rates(rows)[0]["lr"] == 0.01
+    rows = [row(0.1, [None, None], 0.7), row(0.3, [None, None], 0.5)]
+    (best,) = best_learning_rates(rows)
+    assert best["lr"] == 0.3 and best["reached"] == 0  # none reached: lowest final error
+
+
+def test_sigmoid_backward_signal_shrinks_under_xavier():
+    from actlab.experiments.image_recognition import backward_shrink
+
+    by = {r["activation"]: r for r in backward_shrink(("relu", "sigmoid"), depth=4, seeds=(0,))}
+    assert by["sigmoid"]["shrink_per_layer"] > 3
+    assert 0.5 < by["relu"]["shrink_per_layer"] < 2
+    assert by["sigmoid"]["init"] == "xavier" and by["relu"]["init"] == "he"

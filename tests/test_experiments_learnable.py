@@ -31,3 +31,20 @@ def test_parameter_starts_at_its_init_and_moves(activation, start):
 def test_activation_without_parameter_is_refused():
     with pytest.raises(ValueError, match="no learnable parameter"):
         train_learnable("relu", hidden=(4,), epochs=1)
+
+
+def test_leaky_relu_learns_nothing_and_prelu_its_slope():
+    from actlab.experiments.learnable import parameter_counts
+
+    rows = {r["activation"]: r for r in parameter_counts(("relu", "leaky_relu", "prelu", "swish"))}
+    assert rows["LeakyReLU"]["learnt"] == 0 and rows["LeakyReLU"]["fixed"] == "negative_slope=0.01"
+    assert rows["PReLU"]["learnt"] == 1 and rows["Swish"]["learnt"] == 1
+    assert rows["ReLU"] == {"activation": "ReLU", "learnt": 0, "fixed": "-"}
+
+
+def test_trajectory_rows_one_per_layer():
+    from actlab.experiments.learnable import trajectory_rows
+
+    result = {"activation": "prelu", "values": np.array([[0.25, 0.25], [0.3, 0.2]]), "test_error": 0.1}
+    rows = trajectory_rows([result])
+    assert [(r["layer"], r["start"], r["end"], r["epochs"]) for r in rows] == [(1, 0.25, 0.3, 1), (2, 0.25, 0.2, 1)]

@@ -63,3 +63,13 @@ def test_sigmoid_output_cannot_reach_the_targets():
     assert r["y"].min() < -1.5 and r["y"].max() > 1.5
     assert 0.0 <= rows["sigmoid"]["pred_min"] and rows["sigmoid"]["pred_max"] <= 1.0
     assert rows["identity"]["mse"] < 0.2 < rows["sigmoid"]["mse"]
+
+
+def test_tanh_is_no_probability_but_a_rescaled_sigmoid():
+    from actlab.experiments.output_layers import probability_outputs
+
+    r = probability_outputs(10.0)
+    rows = {row["output"]: row for row in r["rows"]}
+    assert 0 < rows["sigmoid"]["min"] < rows["sigmoid"]["max"] < 1
+    assert rows["tanh"]["min"] < -0.99
+    assert r["rescaled_difference"] < 1e-12

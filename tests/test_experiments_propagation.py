@@ -79,3 +79,12 @@ def test_same_seed_same_result():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         propagate_statistics(**{"depth": 2, "width": 4, "batch": 4, **kwargs})
+
+
+def test_summary_rows(deep):
+    from actlab.experiments.propagation import summary_rows
+
+    rows = summary_rows(list(deep.values()))
+    assert [r["activation"] for r in rows] == ["selu", "relu", "tanh"]
+    for row in rows:
+        assert row["var_min"] <= row["var"] <= row["var_max"] and row["abs_mean"] >= 0

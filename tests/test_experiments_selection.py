@@ -55,3 +55,25 @@ def test_format_range():
 def test_normalising_functions_are_refused():
     with pytest.raises(ValueError, match="criteria_table: 'softmax'"):
         criteria_table(["softmax"])
+
+
+def test_gradient_profile():
+    from actlab.experiments.selection import gradient_profile
+
+    assert gradient_profile("relu") == (1.0, "x <= 0")
+    assert gradient_profile("sigmoid") == (0.25, "none")
+    assert gradient_profile("hardtanh")[1] == "x <= -1, x >= 1"
+    assert gradient_profile("hardshrink")[1] == "-0.5 <= x <= 0.5"
+    assert gradient_profile("tanhshrink")[1] == "none"  # an isolated zero is not listed
+    peak, _ = gradient_profile("selu")
+    assert peak == pytest.approx(1.0507009873554805 * 1.6732632423543772, rel=1e-3)
+
+
+def test_hidden_table_and_appendix_cover_every_activation():
+    from actlab.experiments.selection import HIDDEN
+
+    keys = [r.key for r in records("elementwise")]
+    assert set(HIDDEN) <= set(keys)
+    assert set(keys) - set(HIDDEN) == {"threshold", "logsigmoid", "hardshrink", "softshrink", "tanhshrink"}
+    row = criteria_table(["relu"])[0]
+    assert row["max_grad"] == 1.0 and row["zero_grad"] == "x <= 0"

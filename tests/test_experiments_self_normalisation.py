@@ -59,3 +59,14 @@ def test_bad_moments_raise(kwargs, match):
 def test_bad_steps_raise():
     with pytest.raises(ValueError, match="iterate_selu_moments: steps"):
         iterate_selu_moments(0.0, 1.0, steps=0)
+
+
+def test_iteration_rows():
+    from actlab.experiments.self_normalisation import iteration_rows
+
+    rows = iteration_rows((3.0, 0.2), (1, 30))
+    assert [r["start_var"] for r in rows] == [3.0, 0.2]
+    assert all(abs(r["var_30"] - 1.0) < 0.01 for r in rows)
+    assert rows[0]["var_1"] > 2 and rows[1]["var_1"] < 0.5
+    with pytest.raises(ValueError, match="iteration_rows: layers"):
+        iteration_rows((1.0,), (0,))

@@ -105,14 +105,61 @@ def test_gelu_approximation_panels():
     assert len(axes[0].get_lines()) == 3
 
 
-def test_gru_gate_panels():
+def test_gru_gate_panels_sort_units_by_their_gate_after_the_mark():
+    update = np.full((2, 5, 3), 0.5)
+    update[0, 2:, 1] = 0.95  # unit 1 keeps after the mark at step 1
     gates = {
-        "update": np.full((2, 5, 3), 0.8),
-        "candidate": np.zeros((2, 5, 3)),
+        "update": update,
+        "hidden": np.zeros((2, 5, 3)),
         "marked_step": np.array([1, 2]),
+        "target": np.array([0.3, -0.2]),
     }
-    axes = pa.plot_gru_gates(gates, sequences=2)
-    np.testing.assert_allclose(axes[0].get_lines()[0].get_ydata(), 0.8)
+    axes = pa.plot_gru_gates(gates, sequence=0)
+    image = axes[0].get_images()[0].get_array()
+    np.testing.assert_allclose(image[-1], update[0, :, 1])  # the keeping unit is on top
+    labels = [t.get_text() for t in axes[1].get_legend().get_texts()]
+    assert labels[-1] == "unit 1"  # the unit that keeps most is drawn last, on top
+    with pytest.raises(KeyError, match="plot_gru_gates"):
+        pa.plot_gru_gates({"update": update})
+
+
+def test_vowel_means_one_line_per_vowel():
+    data = {
+        "X": np.arange(12.0).reshape(4, 3),
+        "y": np.array([0, 0, 1, 1]),
+        "centres_hz": np.array([100.0, 200.0, 300.0]),
+        "labels": np.array(["i", "u"]),
+    }
+    ax = pa.plot_vowel_frames(data)
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [1.5, 2.5, 3.5])
+    assert len(ax.get_lines()) == 2
+
+
+def test_init_comparison_three_panels():
+    rows = [
+        {"init": i, "layer_std": np.ones(3), "delta": np.array([1e-3, 1e-2, 1e-1, 1.0]),
+         "epoch": np.arange(2), "train_loss": np.array([2.3, 2.0])}
+        for i in ("xavier", "he")
+    ]
+    axes = ps.plot_init_comparison(rows)
+    assert len(axes) == 3 and axes[1].get_yscale() == "log"
+    np.testing.assert_allclose(axes[1].get_lines()[0].get_ydata(), [1e-3, 1e-2, 1e-1])
+
+
+def test_dead_history_and_dropout_panels():
+    history = {"history": {"relu": {"step": np.array([0, 5]), "negative": np.array([[0, 1], [0, 4]])}}}
+    (ax,) = ps.plot_dead_history(history)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [1, 4])
+    with pytest.raises(ValueError, match="history is empty"):
+        ps.plot_dead_history({"history": {}})
+    result = {
+        "rows": [{"p": p, "test_error": 0.1, "noisy_error": 0.2, "pruned_error": e} for p, e in ((0.0, 0.3), (0.5, 0.15))],
+        "summary": [{"p": p, "test_error": 0.1, "noisy_error": 0.2, "pruned_error": e} for p, e in ((0.0, 0.3), (0.5, 0.15))],
+    }
+    ax = ps.plot_dropout_robustness(result)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["clean", "noisy inputs", "units removed"]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights[2] == 0.3 and heights[5] == 0.15
 
 
 def test_loss_curves_are_smoothed():

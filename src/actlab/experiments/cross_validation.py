@@ -6,8 +6,10 @@ initialisation). The validation error of every (seed, fold) is kept, so the chap
 spread and not only the mean. Features are standardised inside each fold with the training part's
 statistics, so nothing leaks from the validation part.
 
-Two activations are called *within noise* of each other when their intervals
-``mean ± std`` (over all seeds and folds) overlap.
+A difference is called *within noise* when the gap between two means is no larger than the
+larger of the two standard deviations over the folds (:func:`within_noise`): a difference smaller
+than the spread of one candidate's own fold scores is not evidence. Exercise 05 and the slope
+sweep of :mod:`actlab.experiments.tuning` use the same rule.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
-__all__ = ["cross_validate_activations", "summarise_cv"]
+__all__ = ["cross_validate_activations", "fit_and_score", "summarise_cv", "within_noise"]
 
 
 def _factory(activation: str):
@@ -29,6 +31,71 @@ def _factory(activation: str):
 
         return lambda: nn.Identity()
     return activation
+
+
+def within_noise(gap: float, std_a: float, std_b: float) -> bool:
+    """Whether a gap between two mean scores is within noise: ``|gap| <= max(std_a, std_b)``.
+
+    Args:
+        gap: the difference of the two means.
+        std_a: standard deviation of the first candidate's fold scores.
+        std_b: standard deviation of the second candidate's fold scores.
+
+    Examples::
+
+        >>> within_noise(0.01, 0.02, 0.005), within_noise(0.09, 0.04, 0.03)
+        (True, False)
+    """
+    for name, value in (("std_a", std_a), ("std_b", std_b)):
+        if not value >= 0:
+            raise ValueError(f"within_noise: {name} must be >= 0, got {value!r}")
+    return bool(abs(gap) <= max(std_a, std_b))
+
+
+def fit_and_score(
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_val: np.ndarray,
+    y_val: np.ndarray,
+    activation: str,
+    *,
+    seed: int,
+    hidden: Sequence[int] = (32, 32),
+    steps: int = 200,
+    lr: float = 0.01,
+    batch_size: int | None = None,
+) -> float:
+    """Train a small MLP on one training part and return its error on the validation part.
+
+    The MLP is ``d → hidden... → classes`` (He init for the rectifiers, Xavier otherwise, weights
+    drawn from ``seed``), trained in float64 with Adam for ``steps`` steps, mini-batches drawn
+    from ``seed`` (full batch for ``batch_size=None``).
+
+    Args:
+        X_train: standardised features of the training part, shape ``(n, d)``.
+        y_train: integer labels ``(n,)``.
+        X_val: features of the validation part, standardised with the training part's statistics.
+        y_val: labels of the validation part.
+        activation: a registry key, or ``"identity"`` for a purely linear network.
+        seed: seed of the weights and of the batch order.
+        hidden: hidden widths. Default: (32, 32).
+        steps: Adam steps. Default: 200.
+        lr: Adam's learning rate. Default: 0.01.
+        batch_size: mini-batch size, ``None`` for full batch. Default: None.
+    """
+    import torch
+
+    num_classes = int(max(np.max(y_train), np.max(y_val))) + 1
+    init = "he" if "relu" in activation else "xavier"
+    net = make_mlp64(
+        [X_train.shape[1], *hidden, num_classes], _factory(activation), init=init, seed=int(seed)
+    )
+    X_tr = torch.from_numpy(np.asarray(X_train, dtype=np.float64))
+    X_va = torch.from_numpy(np.asarray(X_val, dtype=np.float64))
+    y_tr = torch.from_numpy(np.asarray(y_train, dtype=np.int64))
+    y_va = torch.from_numpy(np.asarray(y_val, dtype=np.int64))
+    fit(net, X_tr, y_tr, steps=steps, lr=lr, batch_size=batch_size, seed=int(seed))
+    return error_rate(net, X_va, y_va)
 
 
 def cross_validate_activations(
@@ -46,9 +113,7 @@ def cross_validate_activations(
 
     For every seed, ``StratifiedKFold(n_splits, shuffle=True, random_state=seed)`` splits the
     data; for every fold and activation, a ``d → hidden... → classes`` MLP
-    (:func:`actlab.networks.make_mlp`, He init for the rectifiers, Xavier otherwise, weights seeded
-    by ``seed`` and the fold) is trained in float64 with Adam for ``steps`` steps and scored on the
-    held-out fold.
+    is trained and scored by :func:`fit_and_score` with the seed ``1000 * seed + fold``.
 
     Args:
         data: a :class:`actlab.data.Dataset` (or ``(X, y)`` arrays) with integer labels.
@@ -65,7 +130,6 @@ def cross_validate_activations(
         with ``activation``, ``seed``, ``fold``, ``val_error``; ``summary`` is
         :func:`summarise_cv` of the rows.
     """
-    import torch
     from sklearn.model_selection import StratifiedKFold
 
     from actlab.data import standardise
@@ -87,32 +151,26 @@ def cross_validate_activations(
         )
     if not activations:
         raise ValueError("cross_validate_activations: activations must not be empty")
-    num_classes = int(y.max()) + 1
     rows: list[dict[str, object]] = []
     for seed in seeds:
         splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=int(seed))
         for fold, (tr, va) in enumerate(splitter.split(X, y)):
             X_tr, X_va = standardise(X[tr], X[va])
-            X_tr_t = torch.from_numpy(X_tr.astype(np.float64))
-            X_va_t = torch.from_numpy(X_va.astype(np.float64))
-            y_tr_t = torch.from_numpy(y[tr].astype(np.int64))
-            y_va_t = torch.from_numpy(y[va].astype(np.int64))
             for activation in activations:
-                init = "he" if "relu" in activation else "xavier"
-                net = make_mlp64(
-                    [X.shape[1], *hidden, num_classes],
-                    _factory(activation),
-                    init=init,
+                error = fit_and_score(
+                    X_tr,
+                    y[tr],
+                    X_va,
+                    y[va],
+                    activation,
                     seed=int(seed) * 1000 + fold,
+                    hidden=hidden,
+                    steps=steps,
+                    lr=lr,
+                    batch_size=batch_size,
                 )
-                fit(net, X_tr_t, y_tr_t, steps=steps, lr=lr, batch_size=batch_size, seed=int(seed))
                 rows.append(
-                    {
-                        "activation": activation,
-                        "seed": int(seed),
-                        "fold": fold,
-                        "val_error": error_rate(net, X_va_t, y_va_t),
-                    }
+                    {"activation": activation, "seed": int(seed), "fold": fold, "val_error": error}
                 )
     return {"rows": rows, "summary": summarise_cv(rows)}
 
@@ -126,8 +184,8 @@ def summarise_cv(rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
     Returns:
         One dict per activation, sorted by mean error: ``activation``, ``mean``, ``std`` (population
         std over all seeds and folds), ``n``, ``gap`` (mean minus the best mean) and
-        ``within_noise`` (True when ``mean ± std`` overlaps the best activation's interval; True for
-        the best itself).
+        ``within_noise`` (:func:`within_noise` of the gap and the two standard deviations; True
+        for the best itself).
 
     Examples::
 
@@ -150,5 +208,5 @@ def summarise_cv(rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
     for s in stats:
         # rounded so that equal means (sums of the same counts in another order) show a gap of 0
         s["gap"] = round(s["mean"] - best["mean"], 12)
-        s["within_noise"] = bool(s["mean"] - s["std"] <= best["mean"] + best["std"])
+        s["within_noise"] = within_noise(s["gap"], s["std"], best["std"])
     return stats

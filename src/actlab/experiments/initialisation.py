@@ -1,20 +1,27 @@
-"""Xavier against He initialisation on a deep ReLU network.
+"""Xavier against He initialisation on a deep ReLU network, forwards and backwards.
 
 Glorot & Bengio (2010) chose the weight variance :math:`2/(n_{in}+n_{out})` so that a layer keeps
 the variance of its input for a *linear* (or tanh near 0) unit. A ReLU zeroes half of its inputs,
-so under that initialisation the variance halves at every layer: after 30 layers the signal is
-:math:`2^{-30}` times smaller. He et al. (2015) doubled the variance to :math:`2/n_{in}` to
-compensate. This module measures both at initialisation (the spread of each layer's activations)
-and after a short training run on digits.
+so under that initialisation the forward variance halves at every layer. The backward signal
+:math:`\\delta_l = \\partial L/\\partial z_l = (\\delta_{l+1} W_{l+1}^\\top) \\odot f'(z_l)` passes the same
+zero half (:math:`f' = 0` there), so its variance halves at every layer too, going down towards the
+input. He et al. (2015) doubled the weight variance to :math:`2/n_{in}` to compensate both.
+
+The weight gradient :math:`\\partial L/\\partial W_l = a_{l-1}^\\top \\delta_l` multiplies a forward
+signal that shrinks upwards by a backward signal that shrinks downwards, so under Xavier its norm
+stays about the same in every layer while both signals vanish: a ratio of weight-gradient norms
+does not show a vanishing gradient, :math:`\\|\\delta_l\\|` does. This module measures all three at
+initialisation and then trains briefly on digits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-__all__ = ["init_comparison"]
+__all__ = ["init_comparison", "signal_rows", "training_rows"]
 
 
 def init_comparison(
@@ -49,7 +56,10 @@ def init_comparison(
 
     Returns:
         One dict per init: ``init``, ``layer_std`` (array ``(depth,)``: the standard deviation of
-        each hidden layer's activations on the training set at initialisation), ``epoch``,
+        each hidden layer's activations on the training set at initialisation), ``delta`` and
+        ``grad_w`` (arrays ``(depth + 1,)``, every weight layer, the output layer last: the norms
+        :math:`\\|\\partial L/\\partial z_l\\|` and :math:`\\|\\partial L/\\partial W_l\\|` of the mean
+        cross-entropy on the training set at initialisation), ``epoch``,
         ``train_error`` and ``train_loss`` (arrays, epoch 0 = untrained) and ``test_error`` (after
         training).
     """
@@ -70,6 +80,7 @@ def init_comparison(
         net = make_mlp64(sizes, activation, init=init, seed=seed)
         with torch.no_grad():
             stds = np.array([float(h.std()) for h in layer_outputs(net, X_train)])
+        delta, grad_w = _backward_signals(net, X_train, y_train)
         history = train_epochs(
             net,
             X_train,
@@ -85,6 +96,8 @@ def init_comparison(
             {
                 "init": init,
                 "layer_std": stds,
+                "delta": delta,
+                "grad_w": grad_w,
                 "epoch": np.array([r["epoch"] for r in history]),
                 "train_error": np.array([r["train_error"] for r in history]),
                 "train_loss": np.array([r["train_loss"] for r in history]),
@@ -92,3 +105,66 @@ def init_comparison(
             }
         )
     return rows
+
+
+def _backward_signals(net: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Per weight layer, :math:`\\|\\partial L/\\partial z_l\\|` and :math:`\\|\\partial L/\\partial W_l\\|`."""
+    import torch
+    import torch.nn.functional as F
+
+    from actlab.networks import linear_layers
+
+    linears = linear_layers(net)
+    outputs: list[Any] = []
+    hooks = [lin.register_forward_hook(lambda _m, _i, o: outputs.append(o)) for lin in linears]
+    try:
+        loss = F.cross_entropy(net(X), y)
+    finally:
+        for h in hooks:
+            h.remove()
+    grads = torch.autograd.grad(loss, [*outputs, *(lin.weight for lin in linears)])
+    n = len(linears)
+    delta = np.array([float(g.norm()) for g in grads[:n]])
+    grad_w = np.array([float(g.norm()) for g in grads[n:]])
+    return delta, grad_w
+
+
+def signal_rows(
+    rows: Sequence[dict[str, object]], layers: Sequence[int] = (1, 10, 20, 30)
+) -> list[dict[str, object]]:
+    """The forward spread and the backward signals at initialisation, at a few hidden layers.
+
+    Args:
+        rows: :func:`init_comparison` results.
+        layers: hidden layers to report, 1 first. Default: (1, 10, 20, 30).
+
+    Returns:
+        One dict per (init, layer): ``init``, ``layer``, ``std`` (forward), ``delta``
+        (:math:`\\|\\partial L/\\partial z_l\\|`) and ``grad_w`` (:math:`\\|\\partial L/\\partial W_l\\|`).
+    """
+    out: list[dict[str, object]] = []
+    for r in rows:
+        for layer in layers:
+            i = int(layer) - 1
+            out.append(
+                {
+                    "init": r["init"],
+                    "layer": int(layer),
+                    "std": float(r["layer_std"][i]),
+                    "delta": float(r["delta"][i]),
+                    "grad_w": float(r["grad_w"][i]),
+                }
+            )
+    return out
+
+
+def training_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """One row per init: the training loss after each epoch (``loss_0`` untrained) and test error."""
+    return [
+        {
+            "init": r["init"],
+            **{f"loss_{int(e)}": float(v) for e, v in zip(r["epoch"], r["train_loss"], strict=True)},
+            "test_error": r["test_error"],
+        }
+        for r in rows
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["activation_parameters", "train_learnable"]
+__all__ = ["activation_parameters", "parameter_counts", "train_learnable", "trajectory_rows"]
 
 
 def activation_parameters(model: Any) -> list[Any]:
@@ -41,6 +41,39 @@ def activation_parameters(model: Any) -> list[Any]:
             continue
         params.extend(p for p in module.parameters(recurse=False) if p.requires_grad)
     return params
+
+
+def parameter_counts(keys: Sequence[str] = ("relu", "leaky_relu", "prelu", "swish")) -> list[dict]:
+    """What each activation module learns, and what is fixed when it is built.
+
+    Args:
+        keys: registry keys. Default: ("relu", "leaky_relu", "prelu", "swish").
+
+    Returns:
+        One dict per key: ``activation`` (its name), ``learnt`` (the number of trainable
+        parameters of a module built with its defaults, counted from ``module.parameters()``) and
+        ``fixed`` (its constructor arguments with their defaults, e.g. ``negative_slope=0.01``).
+
+    Examples::
+
+        >>> [r["learnt"] for r in parameter_counts(("relu", "leaky_relu", "prelu"))]
+        [0, 0, 1]
+    """
+    from actlab.activations.registry import get
+
+    rows = []
+    for key in keys:
+        record = get(key)
+        module = record.module()
+        learnt = sum(p.numel() for p in module.parameters() if p.requires_grad)
+        names = {name for name, _ in module.named_parameters()}
+        fixed = ", ".join(
+            f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in record.defaults.items()
+            if k not in names
+        )
+        rows.append({"activation": record.name, "learnt": int(learnt), "fixed": fixed or "-"})
+    return rows
 
 
 def train_learnable(
@@ -118,3 +151,30 @@ def train_learnable(
         "train_error": history[-1]["train_error"],
         "test_error": error_rate(net, X_test, y_test),
     }
+
+
+def trajectory_rows(results: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
+    """One row per (run, hidden layer): the parameter at the start and after the last epoch.
+
+    Args:
+        results: :func:`train_learnable` results.
+
+    Returns:
+        Dicts with ``activation``, ``layer`` (1 first), ``start``, ``end``, ``epochs`` and the
+        run's ``test_error``.
+    """
+    rows: list[dict[str, object]] = []
+    for r in results:
+        values = np.asarray(r["values"])
+        for layer in range(values.shape[1]):
+            rows.append(
+                {
+                    "activation": r["activation"],
+                    "layer": layer + 1,
+                    "start": float(values[0, layer]),
+                    "end": float(values[-1, layer]),
+                    "epochs": int(values.shape[0] - 1),
+                    "test_error": r["test_error"],
+                }
+            )
+    return rows

@@ -9,7 +9,9 @@ Three measurements for chapter 3:
   :math:`(p-y)\\,p(1-p)` that vanishes when the prediction is confidently wrong, while binary
   cross-entropy gives :math:`p - y`;
 * :func:`regression_output_comparison`: a regression target outside (0, 1) is out of reach of a
-  sigmoid output, and an identity output fits it.
+  sigmoid output, and an identity output fits it;
+* :func:`probability_outputs`: sigmoid's outputs lie in (0, 1), tanh's in (-1, 1); tanh gives a
+  probability only once rescaled, and :math:`(1 + \\tanh x)/2 = \\sigma(2x)` is a sigmoid.
 """
 
 from __future__ import annotations
@@ -18,7 +20,35 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["output_gradient_curves", "regression_output_comparison", "stable_loss_table"]
+__all__ = [
+    "output_gradient_curves",
+    "probability_outputs",
+    "regression_output_comparison",
+    "stable_loss_table",
+]
+
+
+def probability_outputs(x_max: float = 10.0, num: int = 2001) -> dict[str, object]:
+    """The output ranges of sigmoid and tanh, and tanh rescaled to (0, 1) against a sigmoid.
+
+    Args:
+        x_max: the logits run over ``[-x_max, x_max]``. Default: 10.
+        num: grid points. Default: 2001.
+
+    Returns:
+        ``{"rows": [{"output", "min", "max"}, ...], "rescaled_difference"}``: one row each for
+        sigmoid and tanh (the package's numpy forwards, float64), and
+        :math:`\\max_x |(1 + \\tanh x)/2 - \\sigma(2x)|` on the grid.
+    """
+    from actlab.activations import sigmoid, tanh
+
+    x = np.linspace(-float(x_max), float(x_max), int(num))
+    rows = [
+        {"output": name, "min": float(f(x).min()), "max": float(f(x).max())}
+        for name, f in (("sigmoid", sigmoid), ("tanh", tanh))
+    ]
+    difference = float(np.max(np.abs((1.0 + tanh(x)) / 2.0 - sigmoid(2.0 * x))))
+    return {"rows": rows, "rescaled_difference": difference}
 
 
 def stable_loss_table(

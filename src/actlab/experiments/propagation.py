@@ -20,7 +20,13 @@ import numpy as np
 
 from actlab.reproducibility import rng as make_rng
 
-__all__ = ["INIT_STDS", "alpha_dropout", "inverted_dropout", "propagate_statistics"]
+__all__ = [
+    "INIT_STDS",
+    "alpha_dropout",
+    "inverted_dropout",
+    "propagate_statistics",
+    "summary_rows",
+]
 
 #: Weight standard deviation for a layer with ``n`` inputs and ``n`` outputs, by init name.
 INIT_STDS: dict[str, Callable[[int], float]] = {
@@ -178,3 +184,26 @@ def _numpy_forward(activation: str, func: str) -> Callable[[np.ndarray], np.ndar
         )
     defaults = dict(record.defaults)
     return lambda x: record.forward(x, **defaults)
+
+
+def summary_rows(results: list[dict], label: str = "activation") -> list[dict[str, object]]:
+    """One row per :func:`propagate_statistics` result: the last layer and the range over layers.
+
+    Args:
+        results: :func:`propagate_statistics` results.
+        label: the result field that names a row (``"activation"`` or ``"dropout"``).
+
+    Returns:
+        Dicts with ``label``, ``abs_mean`` and ``var`` (the last layer's), ``var_min`` and
+        ``var_max`` (over all layers).
+    """
+    return [
+        {
+            label: r[label],
+            "abs_mean": float(abs(r["mean"][-1])),
+            "var": float(r["var"][-1]),
+            "var_min": float(np.min(r["var"])),
+            "var_max": float(np.max(r["var"])),
+        }
+        for r in results
+    ]

@@ -128,8 +128,8 @@ def recurrent_memory_comparison(
 
     Returns:
         ``{"rows": [{"kind", "test_mse", "loss_curve"}...], "baseline_mse"`` (predicting 0, the
-        mean: 1/3), ``"gates"``: :func:`gru_gates` of the trained GRU on the first test sequences
-        (when ``"gru"`` is among ``kinds``)``}``.
+        mean: 1/3), ``"gates"``: :func:`gru_gates` of the trained GRU on the first 8 test
+        sequences, with their ``marked_step`` and ``target`` (when ``"gru"`` is among ``kinds``)``}``.
     """
     for kind in kinds:
         if kind not in ("gru", "rnn"):
@@ -157,6 +157,7 @@ def recurrent_memory_comparison(
         if kind == "gru":
             gates = gru_gates(net.rnn, x_te[:8])
             gates["marked_step"] = marked_te[:8]
+            gates["target"] = y_te[:8, 0].astype(np.float64)
             result["gates"] = gates
     return result
 

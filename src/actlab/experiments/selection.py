@@ -1,8 +1,10 @@
 """The criteria for choosing a hidden-layer activation, as one table generated from the registry.
 
 Every row comes from an :class:`actlab.activations.registry.Activation` record: output range,
-smoothness class, which side saturates, whether the output is zero-centred, whether it is monotonic
-and how many parameters it learns. The cost column is the kind of arithmetic the forward pass needs
+smoothness class, which side saturates, the gradient it passes (its largest derivative, and where
+the derivative is exactly 0), whether the output is zero-centred, whether it is monotonic and how
+many parameters it learns. :data:`HIDDEN` lists the activations used in dense hidden layers; the
+others (thresholds, shrinkage functions, LogSigmoid) belong in an appendix table. The cost column is the kind of arithmetic the forward pass needs
 (read off the formula): a compare-and-select is cheaper than an ``exp``, which is cheaper than a
 chain of transcendental functions. The measured time per activation, which varies from machine to
 machine, is :func:`actlab.experiments.timing.activation_cost`.
@@ -13,7 +15,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["COST_OPS", "attained_ends", "criteria_table", "format_range"]
+__all__ = [
+    "COST_OPS",
+    "HIDDEN",
+    "attained_ends",
+    "criteria_table",
+    "format_range",
+    "gradient_profile",
+]
 
 #: The expensive operations in each forward pass (``"compare"``: only compares, selects and
 #: multiplications). A registry key missing here shows as ``"?"`` in the table.
@@ -43,6 +52,71 @@ COST_OPS: dict[str, str] = {
     "logsigmoid": "exp, log",
     "mish": "exp, log, tanh",
 }
+
+
+#: The activations used in dense hidden layers, in the registry's order; the criteria table of
+#: chapter 3 shows these, and the other elementwise activations in an appendix.
+HIDDEN: tuple[str, ...] = (
+    "relu",
+    "rrelu",
+    "hardtanh",
+    "relu6",
+    "sigmoid",
+    "hardsigmoid",
+    "tanh",
+    "softsign",
+    "silu",
+    "swish",
+    "mish",
+    "hardswish",
+    "elu",
+    "celu",
+    "selu",
+    "gelu",
+    "leaky_relu",
+    "softplus",
+    "prelu",
+)
+
+
+def gradient_profile(key: str) -> tuple[float, str]:
+    """The largest derivative of an activation, and where its derivative is exactly 0.
+
+    Both are read off the registry's derivative (with its default parameters) on a grid over
+    [-8, 8] plus the kinks: the peak rounds to the supremum at a kink (Hardswish: 1.5), and the
+    zero set is written as intervals of the grid, ``"x <= 0"`` for ReLU, ``"none"`` where the
+    derivative is 0 on no interval (isolated stationary points, such as the minimum of Hardswish
+    or Tanhshrink's 0, are not listed: they stop no unit from learning).
+
+    Examples::
+
+        >>> gradient_profile("relu")
+        (1.0, 'x <= 0')
+        >>> gradient_profile("sigmoid")
+        (0.25, 'none')
+    """
+    import numpy as np
+
+    from actlab.activations.registry import get
+
+    record = get(key)
+    x = np.union1d(np.linspace(-8.0, 8.0, 16001), np.asarray(record.kinks, dtype=np.float64))
+    d = np.asarray(record.derivative(x, **record.defaults), dtype=np.float64)
+    peak = float(np.max(np.abs(d)))
+    zero = (d == 0).astype(np.int8)
+    parts = []
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], zero, [0]))))
+    for a, b in zip(edges[::2], edges[1::2] - 1, strict=True):
+        lo, hi = f"{x[a]:.3g}", f"{x[b]:.3g}"
+        if a == b:
+            continue
+        if a == 0:
+            parts.append(f"x <= {hi}")
+        elif b == x.size - 1:
+            parts.append(f"x >= {lo}")
+        else:
+            parts.append(f"{lo} <= x <= {hi}")
+    return peak, ", ".join(parts) or "none"
 
 
 def format_range(
@@ -111,8 +185,9 @@ def criteria_table(keys: Sequence[str] | None = None) -> list[dict[str, object]]
 
     Returns:
         A list of dicts with ``name``, ``key``, ``range`` (a string such as ``"[0, inf)"``),
-        ``smoothness``, ``saturates``, ``zero_centred``, ``monotonic``, ``parameters`` and ``cost``
-        (the operations of :data:`COST_OPS`).
+        ``smoothness``, ``saturates``, ``max_grad`` and ``zero_grad`` (:func:`gradient_profile`),
+        ``zero_centred``, ``monotonic``, ``parameters`` and ``cost`` (the operations of
+        :data:`COST_OPS`).
 
     Examples::
 
@@ -133,6 +208,7 @@ def criteria_table(keys: Sequence[str] | None = None) -> list[dict[str, object]]
                 )
     rows = []
     for r in chosen:
+        max_grad, zero_grad = gradient_profile(r.key)
         rows.append(
             {
                 "name": r.name,
@@ -140,6 +216,8 @@ def criteria_table(keys: Sequence[str] | None = None) -> list[dict[str, object]]
                 "range": format_range(r.range, attained_ends(r.key)),
                 "smoothness": r.smoothness,
                 "saturates": r.saturates,
+                "max_grad": max_grad,
+                "zero_grad": zero_grad,
                 "zero_centred": r.zero_centred,
                 "monotonic": r.monotonic,
                 "parameters": r.num_parameters,

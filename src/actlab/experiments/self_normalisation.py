@@ -14,11 +14,18 @@ on a real random network.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from scipy.special import ndtr
 
-__all__ = ["SELU_ALPHA", "SELU_SCALE", "iterate_selu_moments", "selu_moments"]
+__all__ = [
+    "SELU_ALPHA",
+    "SELU_SCALE",
+    "iterate_selu_moments",
+    "iteration_rows",
+    "selu_moments",
+]
 
 #: SELU's constants, as in torch (Klambauer et al. 2017).
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -124,3 +131,30 @@ def iterate_selu_moments(mean: float, var: float, steps: int = 10) -> dict[str, 
         "mean": np.array(means),
         "var": np.array(variances),
     }
+
+
+def iteration_rows(
+    starts: Sequence[float] = (3.0, 0.2), layers: Sequence[int] = (1, 5, 30)
+) -> list[dict[str, object]]:
+    """The output variance after the given layers, for each starting variance (mean 0).
+
+    Args:
+        starts: variances of the first pre-activation. Default: (3.0, 0.2).
+        layers: layers to report, 1 first. Default: (1, 5, 30).
+
+    Returns:
+        One dict per start: ``start_var`` and ``var_L`` for each ``L`` of ``layers``.
+
+    Examples::
+
+        >>> iteration_rows((1.0,), (1,))[0]["var_1"] == selu_moments(0.0, 1.0)[1]
+        True
+    """
+    layers = [int(v) for v in layers]
+    if not layers or min(layers) < 1:
+        raise ValueError(f"iteration_rows: layers must be ints >= 1, got {layers!r}")
+    rows: list[dict[str, object]] = []
+    for start in starts:
+        it = iterate_selu_moments(0.0, float(start), steps=max(layers))
+        rows.append({"start_var": float(start), **{f"var_{k}": float(it["var"][k - 1]) for k in layers}})
+    return rows

@@ -3,8 +3,13 @@
 The slope :math:`a` of :math:`\\max(0, x) + a\\min(0, x)` interpolates between ReLU
 (:math:`a = 0`) and the identity (:math:`a = 1`, where the whole network collapses to one linear
 map). The sweep trains the same small MLP for every slope and several seeds and reports the
-validation error, so the chapter can show which slopes are indistinguishable and where the error
-starts to climb.
+validation error, so the chapter can show which slopes are indistinguishable (the rule of
+:func:`actlab.experiments.cross_validation.within_noise`) and where the error starts to climb.
+
+:func:`threshold_as_bias` answers what "tuning the threshold" of a ReLU means in a layer with
+biases: a ReLU that switches on at :math:`\\theta` instead of 0, :math:`\\max(0, z - \\theta)`, is the
+same network as a plain ReLU whose biases are :math:`b - \\theta`, so the threshold is already a
+learnt parameter, one per unit.
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import torch
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
-__all__ = ["slope_sweep"]
+__all__ = ["ShiftedReLU", "slope_sweep", "threshold_as_bias"]
 
 
 def slope_sweep(
@@ -48,7 +54,8 @@ def slope_sweep(
 
     Returns:
         ``{"rows": [{"negative_slope", "seed", "val_error", "train_error"}...], "summary":
-        [{"negative_slope", "mean", "std"}...]}`` (summary in the order of ``slopes``).
+        [{"negative_slope", "mean", "std", "within_noise"}...]}`` (summary in the order of
+        ``slopes``; ``within_noise`` compares each slope with the one of lowest mean error).
     """
     import torch
 
@@ -84,10 +91,71 @@ def slope_sweep(
                     "train_error": error_rate(net, X_tr_t, y_tr_t),
                 }
             )
+    from actlab.experiments.cross_validation import within_noise
+
     summary = []
     for slope in values:
         errs = [r["val_error"] for r in rows if r["negative_slope"] == slope]
         summary.append(
             {"negative_slope": slope, "mean": float(np.mean(errs)), "std": float(np.std(errs))}
         )
+    best = min(summary, key=lambda r: r["mean"])
+    for r in summary:
+        r["within_noise"] = within_noise(r["mean"] - best["mean"], r["std"], best["std"])
     return {"rows": rows, "summary": summary}
+
+
+class ShiftedReLU(torch.nn.Module):
+    """A ReLU that switches on at ``theta``: :math:`\\max(0, x - \\theta)`.
+
+    Args:
+        theta: the threshold. Default: 0 (plain ReLU).
+
+    Shape:
+        - Input: :math:`(*)`; Output: same shape.
+    """
+
+    def __init__(self, theta: float = 0.0) -> None:
+        super().__init__()
+        self.theta = float(theta)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.relu(x - self.theta)
+
+    def extra_repr(self) -> str:
+        return f"theta={self.theta}"
+
+
+def threshold_as_bias(theta: float = 0.5, *, seed: int = 0) -> dict[str, float]:
+    """A ReLU net with threshold ``theta`` against a plain ReLU net with biases ``b - theta``.
+
+    Both are ``64 → 64 → 64 → 10`` nets on the digits test images with the same weights (drawn
+    by numpy, biases drawn from :math:`U[-0.5, 0.5]`); the first uses :class:`ShiftedReLU`, the
+    second ``ReLU`` with every hidden bias lowered by ``theta``.
+
+    Returns:
+        ``{"theta", "max_abs_difference"`` (between the two nets' outputs)``, "output_scale"``
+        (the largest absolute output)``}``.
+    """
+    from actlab.data import digits, to_tensors
+    from actlab.experiments._fitting import make_mlp64
+    from actlab.reproducibility import rng
+
+    X, _ = to_tensors(digits("test"), dtype=torch.float64)
+    shifted = make_mlp64([64, 64, 64, 10], lambda: ShiftedReLU(theta), init="he", seed=seed)
+    plain = make_mlp64([64, 64, 64, 10], "relu", init="he", seed=seed)
+    gen = rng(seed + 1)
+    linears = [m for m in shifted if isinstance(m, torch.nn.Linear)]
+    with torch.no_grad():
+        for lin in linears:
+            lin.bias.copy_(torch.from_numpy(gen.uniform(-0.5, 0.5, lin.out_features)))
+        plain.load_state_dict(shifted.state_dict())
+        for i, lin in enumerate(m for m in plain if isinstance(m, torch.nn.Linear)):
+            if i < len(linears) - 1:
+                lin.bias -= theta
+        a, b = shifted(X), plain(X)
+    return {
+        "theta": float(theta),
+        "max_abs_difference": float((a - b).abs().max()),
+        "output_scale": float(a.abs().max()),
+    }

@@ -57,28 +57,35 @@ def plot_training_error_curves(
     return axes
 
 
-def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None, *, per_class: int = 1) -> Any:
-    """A few synthetic filter-bank frames, one colour per vowel.
+def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None) -> Any:
+    """The mean synthetic filter-bank frame of every vowel (single frames are too noisy to read).
 
     Args:
         data: :func:`actlab.experiments.speech.vowel_frames`.
         ax: an Axes, or None.
-        per_class: frames drawn per vowel (the first ones). Default: 1.
     """
     _need(data, ("X", "y", "centres_hz", "labels"), "plot_vowel_frames")
     (ax,) = _as_axes(ax, 1)
-    for c, name in enumerate(data["labels"][:4]):
-        idx = np.flatnonzero(data["y"] == c)[:per_class]
-        for j, i in enumerate(idx):
+    import matplotlib.pyplot as plt
+
+    palette = plt.get_cmap("tab10")
+    for c, name in enumerate(data["labels"]):
+        frames = data["X"][data["y"] == c]
+        if len(frames):
             ax.plot(
                 data["centres_hz"],
-                data["X"][i],
-                color=activation_color("", c),
-                label=f"vowel {name}" if j == 0 else None,
+                frames.mean(axis=0),
+                color=palette(c % 10),
+                label=str(name),
                 linewidth=1.2,
             )
+    ax.legend(ncol=2, fontsize=7)
     return finish(
-        ax, title="Synthetic log filter-bank frames", xlabel="frequency (Hz)", ylabel="level (dB)"
+        ax,
+        title="Mean frame of each vowel",
+        xlabel="frequency (Hz)",
+        ylabel="level (dB)",
+        legend=False,
     )
 
 
@@ -147,33 +154,54 @@ def plot_loss_curves(
     return finish(ax, title=title, xlabel="step", ylabel="loss (moving average, log)")
 
 
-def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequences: int = 3) -> Any:
-    """The GRU's update gate (mean over units) and its hidden state along a few test sequences.
+def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequence: int = 0) -> Any:
+    """One test sequence: the GRU's update gate per unit, and every unit's hidden state.
+
+    The units are sorted by their mean update gate after the marked step, so the units that keep
+    their state (z near 1, torch's convention) are at the top of the left panel; on the right the
+    three of them are drawn in colour, the other units in grey, and the target (the marked value)
+    as a dashed line.
 
     Args:
-        gates: :func:`actlab.experiments.recurrent.gru_gates` with ``marked_step`` added (as
-            :func:`actlab.experiments.recurrent.recurrent_memory_comparison` returns it).
+        gates: :func:`actlab.experiments.recurrent.gru_gates` with ``marked_step`` and ``target``
+            added (as :func:`actlab.experiments.recurrent.recurrent_memory_comparison` returns it).
         ax: two Axes, or None.
-        sequences: number of sequences drawn. Default: 3.
+        sequence: which sequence. Default: 0.
     """
-    _need(gates, ("update", "candidate", "marked_step"), "plot_gru_gates")
+    _need(gates, ("update", "hidden", "marked_step", "target"), "plot_gru_gates")
     axes = _as_axes(ax, 2)
-    steps = np.arange(gates["update"].shape[1])
-    for i in range(min(sequences, gates["update"].shape[0])):
-        color = activation_color("", i)
-        axes[0].plot(steps, gates["update"][i].mean(axis=1), color=color, label=f"sequence {i + 1}")
-        axes[1].plot(steps, gates["candidate"][i].mean(axis=1), color=color)
-        for panel in axes:
-            panel.axvline(gates["marked_step"][i], color=color, linestyle=":", linewidth=1)
-    axes[0].set_ylim(0, 1)
-    axes[1].set_ylim(-1, 1)
+    z = np.asarray(gates["update"][sequence])  # (steps, units)
+    h = np.asarray(gates["hidden"][sequence])
+    mark = int(gates["marked_step"][sequence])
+    keep = z[mark + 1 :].mean(axis=0) if mark + 1 < z.shape[0] else z.mean(axis=0)
+    order = np.argsort(-keep, kind="stable")
+    image = axes[0].imshow(
+        z[:, order[::-1]].T, aspect="auto", vmin=0, vmax=1, cmap="viridis", origin="lower"
+    )
+    axes[0].figure.colorbar(image, ax=axes[0], fraction=0.05)
+    steps = np.arange(z.shape[0])
+    for rank, unit in enumerate(order[::-1]):
+        top = rank >= len(order) - 3
+        axes[1].plot(
+            steps,
+            h[:, unit],
+            color=activation_color("", len(order) - 1 - rank) if top else COLORS["grey"],
+            linewidth=1.6 if top else 0.7,
+            label=f"unit {unit}" if top else None,
+        )
+    axes[1].axhline(
+        float(gates["target"][sequence]), color=COLORS["black"], linestyle="--", linewidth=1
+    )
+    for panel in axes:
+        panel.axvline(mark, color=COLORS["red"], linestyle=":", linewidth=1)
     finish(
         axes[0],
-        title="Update gate z (sigmoid), mean over units",
+        title="Update gate z per unit (1 keeps)",
         xlabel="step",
-        ylabel="z: 1 keeps, 0 writes",
+        ylabel="unit, sorted by z after the mark",
+        legend=False,
     )
-    finish(axes[1], title="Candidate n (tanh), mean over units", xlabel="step", ylabel="n")
+    finish(axes[1], title="Hidden state per unit", xlabel="step", ylabel="h")
     return axes
 
 

@@ -17,7 +17,9 @@ __all__ = [
     "distinct_colors",
     "plot_cost",
     "plot_cv",
+    "plot_dead_history",
     "plot_dead_units",
+    "plot_dropout_robustness",
     "plot_init_comparison",
     "plot_layer_statistics",
     "plot_output_gradients",
@@ -201,28 +203,86 @@ def plot_layer_statistics(
 def plot_init_comparison(
     rows: Sequence[dict[str, Any]], ax: Any = None, *, metric: str = "train_loss"
 ) -> Any:
-    """Per-layer activation spread at initialisation and a training curve, per initialisation.
+    """Per layer at initialisation, the forward spread and the backward signal; then training.
 
     Args:
         rows: :func:`actlab.experiments.initialisation.init_comparison`.
-        ax: two Axes, or None.
+        ax: three Axes (forward std, backward :math:`\\|\\delta_l\\|`, training curve), or None.
         metric: ``"train_loss"`` or ``"train_error"``. Default: ``"train_loss"``.
     """
-    axes = _as_axes(ax, 2)
+    axes = _as_axes(ax, 3)
     for i, row in enumerate(rows):
-        _need(row, ("init", "layer_std", "epoch", metric), "plot_init_comparison")
+        _need(row, ("init", "layer_std", "delta", "epoch", metric), "plot_init_comparison")
         color = [COLORS["orange"], COLORS["blue"], COLORS["green"], COLORS["red"]][i % 4]
-        axes[0].semilogy(
-            np.arange(1, len(row["layer_std"]) + 1),
-            row["layer_std"],
-            color=color,
-            label=row["init"],
+        depth = len(row["layer_std"])
+        axes[0].semilogy(np.arange(1, depth + 1), row["layer_std"], color=color, label=row["init"])
+        axes[1].semilogy(
+            np.arange(1, depth + 1), np.asarray(row["delta"])[:depth], color=color, label=row["init"]
         )
-        axes[1].plot(row["epoch"], row[metric], "-o", markersize=3, color=color, label=row["init"])
-    finish(axes[0], title="Std of each layer at initialisation", xlabel="layer", ylabel="std (log)")
+        axes[2].plot(row["epoch"], row[metric], "-o", markersize=3, color=color, label=row["init"])
+    finish(axes[0], title="Forward: std of each layer", xlabel="layer", ylabel="std (log)")
+    finish(
+        axes[1],
+        title="Backward: |dL/dz| of each layer",
+        xlabel="layer",
+        ylabel="norm (log)",
+        legend=False,
+    )
     name = "loss" if metric == "train_loss" else "error rate"
-    finish(axes[1], title=f"Training {name}", xlabel="epoch", ylabel=f"training {name}")
+    finish(axes[2], title=f"Training {name}", xlabel="epoch", ylabel=f"training {name}")
     return axes
+
+
+def plot_dead_history(result: dict[str, Any], ax: Any = None) -> Any:
+    """Units negative on every training example, per hidden layer, against the training step.
+
+    Args:
+        result: :func:`actlab.experiments.dead_units.dead_unit_history`; one panel per activation.
+        ax: one Axes per activation, or None.
+    """
+    _need(result, ("history",), "plot_dead_history")
+    history = result["history"]
+    if not history:
+        raise ValueError("plot_dead_history: the history is empty")
+    axes = _as_axes(ax, len(history))
+    for panel, (activation, h) in zip(axes, history.items(), strict=True):
+        counts = np.asarray(h["negative"])
+        for layer in range(counts.shape[1]):
+            panel.plot(h["step"], counts[:, layer], label=f"layer {layer + 1}")
+        finish(
+            panel,
+            title=f"{_label(activation)}: units negative everywhere",
+            xlabel="Adam step",
+            ylabel="units",
+        )
+    return axes
+
+
+def plot_dropout_robustness(result: dict[str, Any], ax: Any = None) -> Any:
+    """Test error with and without dropout: clean, with noisy inputs, with half the units removed.
+
+    Args:
+        result: :func:`actlab.experiments.dropout.dropout_robustness`; every seed is a dot, the
+            mean a bar.
+        ax: an Axes, or None.
+    """
+    _need(result, ("rows", "summary"), "plot_dropout_robustness")
+    (ax,) = _as_axes(ax, 1)
+    keys = ("test_error", "noisy_error", "pruned_error")
+    labels = ("clean", "noisy inputs", "units removed")
+    ps = [r["p"] for r in result["summary"]]
+    width = 0.8 / len(ps)
+    palette = [COLORS["grey"], COLORS["blue"], COLORS["orange"], COLORS["green"]]
+    for i, p in enumerate(ps):
+        x = np.arange(len(keys)) + (i - (len(ps) - 1) / 2) * width
+        summary = next(r for r in result["summary"] if r["p"] == p)
+        color = palette[i % len(palette)]
+        ax.bar(x, [summary[k] for k in keys], width=width, color=color, label=f"dropout p = {p:g}")
+        for j, k in enumerate(keys):
+            dots = [r[k] for r in result["rows"] if r["p"] == p]
+            ax.plot(np.full(len(dots), x[j]), dots, ".", color=COLORS["black"], markersize=3)
+    ax.set_xticks(range(len(keys)), labels)
+    return finish(ax, title="ReLU MLP on 300 digits", xlabel=None, ylabel="test error")
 
 
 def plot_slope_sweep(result: dict[str, Any], ax: Any = None) -> Any:

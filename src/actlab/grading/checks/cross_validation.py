@@ -57,8 +57,9 @@ def fit_score(
     """Train a small MLP with ``activation`` on the training part and return its test accuracy.
 
     The MLP is ``features -> 16 -> 16 -> classes`` with the activation after each hidden layer,
-    trained full-batch by Adam (learning rate 0.05, 60 steps, cross-entropy); the initialisation
-    depends only on ``seed``, and the global torch random state is left as it was.
+    trained full-batch by Adam (learning rate 0.05, 60 steps, cross-entropy) in float64; the
+    weights are drawn by numpy from ``seed`` with torch's default distribution (so the score is the
+    same on every CPU), and the global torch random state is left as it was.
 
     Args:
         X_train: features, shape ``(n_train, d)``.
@@ -101,6 +102,8 @@ def _fit(
 ) -> float:
     import torch
 
+    from actlab.experiments._fitting import numpy_reset
+
     with torch.random.fork_rng():
         torch.manual_seed(int(seed))
         model = torch.nn.Sequential(
@@ -110,7 +113,9 @@ def _fit(
             _activation_module(activation),
             torch.nn.Linear(16, num_classes),
         )
-    X = torch.tensor(X_train, dtype=torch.float32)
+    # weights drawn by numpy and float64 training: the scores are the same on every CPU
+    model = numpy_reset(model, int(seed)).double()
+    X = torch.tensor(X_train, dtype=torch.float64)
     y = torch.tensor(y_train, dtype=torch.int64)
     optimiser = torch.optim.Adam(model.parameters(), lr=0.05)
     for _ in range(60):
@@ -118,7 +123,7 @@ def _fit(
         torch.nn.functional.cross_entropy(model(X), y).backward()
         optimiser.step()
     with torch.no_grad():
-        predicted = model(torch.tensor(X_test, dtype=torch.float32)).argmax(dim=1).numpy()
+        predicted = model(torch.tensor(X_test, dtype=torch.float64)).argmax(dim=1).numpy()
     return float(np.mean(predicted == y_test))
 
 
