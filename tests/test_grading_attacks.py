@@ -62,7 +62,9 @@ def _expectations() -> dict[str, dict]:
 
 
 def _temp_folders() -> set[str]:
-    return {p.name for p in Path(tempfile.gettempdir()).glob("actlab-*")}
+    """The grader's temporary folders made by this process (other processes of the machine may
+    be grading too)."""
+    return {p.name for p in Path(tempfile.gettempdir()).glob(f"actlab-*-{os.getpid()}-*")}
 
 
 def _read_rows(out: Path) -> dict[str, dict[str, str]]:
@@ -324,6 +326,8 @@ def test_nothing_carries_over_to_the_next_submission(
         "sabotage_next_submission",
         "find_leftovers",
         "leave_files_in_root",
+        "find_leftovers",
+        "locked_directories",
         "find_leftovers",
         "sabotage_next_submission",
         "solution",

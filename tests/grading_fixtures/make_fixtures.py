@@ -480,7 +480,8 @@ attack(
             "import glob\n"
             "_left = [p for p in ['/tmp/sabotage.py', '/dev/shm/sabotage.py',\n"
             "         os.path.expanduser('~/.ipython/profile_default/startup/00-sabotage.py'),\n"
-            "         '/secret-note.txt', '/root/secret-note.txt', '/dev/secret-note.txt']\n"
+            "         '/secret-note.txt', '/root/secret-note.txt', '/dev/secret-note.txt',\n"
+            "         os.path.expanduser('~/locked'), '/tmp/locked', '/dev/shm/locked']\n"
             "         + glob.glob('/big-*') + glob.glob('/tmp/fill-*')\n"
             "         if os.path.exists(p)]\n"
             "def square(x):\n"
@@ -705,6 +706,52 @@ attack(
         }
     ),
     3,
+)
+
+attack(
+    "locked_directories",
+    "leave files in directories made unreadable and unwritable (chmod 0) in the home, /tmp and "
+    "/dev/shm, which a grader without root could fail to empty or delete",
+    _with(
+        insert=[
+            (
+                SQUARE_CELL,
+                (
+                    "import os\n"
+                    "for _d in [os.path.expanduser('~/locked'), '/tmp/locked', '/dev/shm/locked']:\n"
+                    "    os.makedirs(_d + '/inner', exist_ok=True)\n"
+                    "    open(_d + '/inner/secret.txt', 'w').write('secret of submission 1')\n"
+                    "    os.chmod(_d + '/inner/secret.txt', 0)\n"
+                    "    os.chmod(_d + '/inner', 0)\n"
+                    "    os.chmod(_d, 0)"
+                ),
+            )
+        ]
+    ),
+    3,
+)
+
+attack(
+    "flood_the_reply_pipe",
+    "after the tests, write 2 MiB without a newline to every open file descriptor (the kernel's "
+    "reply pipe among them): the grader must stop reading, not grow without limit",
+    _with(
+        insert=[
+            (
+                TEST_RELU_CELL + 1,
+                (
+                    "import os\n"
+                    "for _fd in range(3, 64):\n"
+                    "    try:\n"
+                    "        os.write(_fd, b'x' * 2**21)\n"
+                    "    except OSError:\n"
+                    "        pass"
+                ),
+            )
+        ]
+    ),
+    3,
+    "crashed",
 )
 
 _LIBRARY = "_lib = {'square': lambda x: x * x, 'relu': lambda x: np.maximum(x, 0.0)}\n"

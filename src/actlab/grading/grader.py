@@ -610,7 +610,7 @@ class _Poison:
     """Poison files for the forbidden modules of one exercise, made once per batch."""
 
     def __init__(self, modules: tuple[str, ...]) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="actlab-poison-"))
+        self.dir = Path(tempfile.mkdtemp(prefix=f"actlab-poison-{os.getpid()}-"))
         self.empty = self.dir / "empty"
         self.empty.write_bytes(b"")
         self.files: dict[Path, Path] = {}

@@ -49,6 +49,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "SANDBOX_HOME",
@@ -60,6 +61,7 @@ __all__ = [
     "bwrap_command",
     "empty_scratch",
     "poison_source",
+    "remove_tree",
     "sandbox_status",
     "scratch_usage",
 ]
@@ -542,6 +544,36 @@ def course_mounts() -> list[Path]:
     return bound
 
 
+def remove_tree(directory: Path) -> None:
+    """Delete ``directory`` and everything below it, links as links, making unreadable or
+    unwritable directories (a submission's ``chmod 0``) accessible first: the grader owns every
+    file of its sandboxes, root or not."""
+
+    def unlock(func: object, path: str, _exc: object) -> None:
+        try:
+            os.chmod(os.path.dirname(path), 0o700)
+            if os.path.isdir(path) and not os.path.islink(path):
+                os.chmod(path, 0o700)
+                _rmtree(path, unlock)
+            else:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    try:
+        os.chmod(directory, 0o700)
+    except OSError:
+        pass
+    _rmtree(directory, unlock)
+
+
+def _rmtree(path: str | Path, handler: Any) -> None:
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(path, onexc=handler)
+    else:
+        shutil.rmtree(path, onerror=handler)
+
+
 def empty_scratch(host: Path, inside: str) -> None:
     """Empty the host directory ``host``, mounted at ``inside`` in a running sandbox.
 
@@ -552,28 +584,6 @@ def empty_scratch(host: Path, inside: str) -> None:
     """
     mounts = {host / p.relative_to(inside) for p in course_mounts() if p.is_relative_to(inside)}
     ancestors = {a for m in mounts for a in m.parents if a.is_relative_to(host)}
-
-    def remove_tree(directory: Path) -> None:
-        def unlock(func: object, path: str, _exc: object) -> None:
-            parent = os.path.dirname(path)
-            try:
-                os.chmod(parent, 0o700)
-                os.chmod(path, 0o700, follow_symlinks=False)
-            except (OSError, NotImplementedError):
-                pass
-            try:
-                if os.path.isdir(path) and not os.path.islink(path):
-                    shutil.rmtree(path, ignore_errors=True)
-                else:
-                    os.unlink(path)
-            except OSError:
-                pass
-
-        try:
-            os.chmod(directory, 0o700)
-        except OSError:
-            pass
-        shutil.rmtree(directory, onerror=unlock)
 
     def empty(directory: Path) -> None:
         try:

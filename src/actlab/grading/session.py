@@ -27,7 +27,6 @@ import json
 import os
 import secrets
 import select
-import shutil
 import signal
 import socket
 import subprocess
@@ -46,6 +45,7 @@ from actlab.grading.sandbox import (
     ProcessTree,
     bwrap_command,
     empty_scratch,
+    remove_tree,
     scratch_usage,
 )
 
@@ -119,6 +119,7 @@ class _Replies:
         self.header: dict[str, Any] | None = None
         self.eof = False
         self.garbage = ""
+        self.total = 0
 
     def read(self) -> list[tuple[dict[str, Any], bytes]]:
         """Whatever complete messages can be read now."""
@@ -132,6 +133,11 @@ class _Replies:
             self.eof = True
         elif chunk:
             self.buffer += chunk
+            self.total += len(chunk)
+            if self.total > 4 * self.payload_limit:
+                self.garbage = (
+                    f"the kernel sent more than {4 * self.payload_limit // 2**20} MiB of replies"
+                )
         messages = []
         while not self.garbage:
             if self.header is None:
@@ -214,7 +220,7 @@ class Sandbox:
         self.limits = limits
         self.confined = confined
         self.alive = False
-        self.root = Path(tempfile.mkdtemp(prefix="actlab-sandbox-"))
+        self.root = Path(tempfile.mkdtemp(prefix=f"actlab-sandbox-{os.getpid()}-"))
         self.home, self.tmp, self.shm = (self.root / d for d in ("home", "tmp", "shm"))
         for d in (self.home, self.tmp, self.shm):
             d.mkdir()
@@ -436,7 +442,7 @@ class Sandbox:
     def close(self) -> None:
         """Stop the sandbox and delete its files."""
         self.terminate()
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)
 
     def terminate(self) -> None:
         """Kill every process of the sandbox; the slot is not used again."""
@@ -581,7 +587,8 @@ class _Driver:
                 for header, payload in self.replies.read():
                     if "audit" in header:
                         detail = str(header.get("detail", ""))
-                        self.run.audits.append(f"{header['audit']} {detail}".strip()[:300])
+                        if len(self.run.audits) < 100:
+                            self.run.audits.append(f"{header['audit']} {detail}".strip()[:300])
                         continue
                     if header.get("token") == token and on_message(header, payload):
                         return None
