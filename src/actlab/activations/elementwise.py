@@ -16,8 +16,13 @@ Numerics (measured by ``benchmarks/accuracy.py`` against 50-digit mpmath):
   within 2 ULP of the exact value everywhere, tails included (0.88 ULP at worst). Their kernels may
   use cheaper float64 forms (``exp``-based ``expm1``, ``log1p`` and ``tanh`` with series near 0,
   one ``erfc`` for GELU) that keep about 13 digits, far more than float32 needs. Clamps,
-  comparisons and single roundings (ReLU, Hardtanh, the shrinks, leaky slopes, the step-shaped
-  derivatives) run directly in the input's dtype.
+  comparisons and single roundings (ReLU, Hardtanh, the shrinks, the step-shaped derivatives, a
+  leaky slope that is a number of the input's dtype) run directly in the input's dtype. Where the
+  two roundings (to float64, then to float32) could disagree with one, they are avoided: a leaky
+  product with a slope such as 0.01 is redone exactly where its float64 value is a float32 tie,
+  ``x/2 + c x^2`` near 0 (SiLU, Swish, GELU, Hardswish) decides its float32 ties towards ``c x^2``,
+  and ties of ``(x + 3)/6`` stay exact (a division, not a product with 1/6).
+  ``benchmarks/exhaustive_f32.py`` checks every float32 input (``docs/accuracy.md``).
 * float64 uses stable forms: ``expm1``/``log1p``, ``exp(-|x|)`` for the logistic family (never
   ``s*(1-s)``), ``erfcx`` with a double-length square for GELU's left tail, ``tanh(x)(x coth x - 1)``
   for Tanhshrink near 0, Cody-Waite scaling where a product like ``x*exp(x)`` lands among the
@@ -265,6 +270,21 @@ def _tanh_lowp(x: np.ndarray, o: np.ndarray) -> None:
     _fix_subset(x, np.abs(x) < 2.0**-10, o, series)
 
 
+def _half_x_ties(x: np.ndarray, o: np.ndarray, idx: np.ndarray, sign: float = 1.0) -> None:
+    """o[idx] = x/2 moved one float64 unit towards x/2 + sign * inf, for the tiny x at idx.
+
+    SiLU, Swish, GELU and Hardswish are x/2 + c x^2 + O(x^3) near 0 (c = 1/4, beta/4, 1/sqrt(2 pi),
+    1/6). Below |x| = 2^-53 their float32 kernels give exactly x/2, which for an odd float32
+    x < 2^-125 lies halfway between two float32 numbers: rounding it would break the tie to even,
+    although the exact value lies on the side of c x^2. The nudge decides the tie that way, and
+    changes no other float32 result (x/2 is then a float32 number or a midpoint). ``idx`` comes
+    from a test the kernel makes anyway (a sum or erfc that rounds to its value at 0).
+    """
+    if idx.size:
+        v = x[idx]
+        o[idx] = np.where(v == 0, o[idx], np.nextafter(0.5 * v, sign * np.inf))
+
+
 # --------------------------------------------------------------------------------------------
 # rectifiers
 # --------------------------------------------------------------------------------------------
@@ -473,10 +493,17 @@ def _leaky(fname: str, x: ArrayLike, s: float, out: Out) -> Any:
 
 
 def _leaky_exact(a: np.ndarray, res: np.ndarray, s: float) -> None:
-    # One multiplication by the slope: in float64 it is correctly rounded; in float32 the slope's
-    # own rounding adds at most half an ULP. float16 takes the float64 route unless s is exact.
-    if a.dtype == np.float16 and not representable(s, a.dtype):
-        run_blocks(a, res, _leaky_kernel, (s,))
+    # One multiplication by the slope, correctly rounded: in the input's dtype when the slope is
+    # a number of that dtype (float64 always); else in float64, with the double roundings redone
+    # (the slope's own rounding to float32, as torch does it, leaves a third of the products 1 ULP
+    # off)
+    if not representable(s, a.dtype):
+        if 2.0**-60 < abs(s) < 2.0**60:
+            s_hi = float(np.float32(s))
+            p = 24 if a.dtype == np.float32 else 11
+            run_blocks(a, res, _leaky_once_kernel, (s, s_hi, s - s_hi, (1 << (52 - p)) - 1))
+        else:  # an extreme slope: rounded twice (within an ULP), but nothing overflows
+            run_blocks(a, res, _leaky_kernel, (s,))
         return
     np.multiply(a, a.dtype.type(s), out=res)
     if 0.0 < s <= 1.0:
@@ -488,6 +515,39 @@ def _leaky_exact(a: np.ndarray, res: np.ndarray, s: float) -> None:
 def _leaky_kernel(x: np.ndarray, o: np.ndarray, s: float) -> None:
     np.multiply(x, s, out=o)
     np.copyto(o, x, where=x > 0)
+
+
+def _leaky_once_kernel(
+    x: np.ndarray, o: np.ndarray, s: float, s_hi: float, s_lo: float, low_bits: int
+) -> None:
+    """o = s x (x <= 0) or x, for float16/float32 x in float64, so that rounding o to the input's
+    dtype (of p bits) gives the correctly rounded product.
+
+    x s rounded to float64 and then to the dtype is wrong only where the float64 product p is
+    exactly halfway between two numbers of the dtype (a double rounding). Such a midpoint has at
+    most p + 1 significant bits, subnormal or not, so its last 52 - p bits (``low_bits``) are 0;
+    only those products are looked at (their last bit is even). There p is rounded to odd: its
+    error (x s_hi - p) + x s_lo is exact (s = s_hi + s_lo, s_hi of 24 bits and s_lo of at most 29,
+    so both products are exact), and an inexact p moves one unit towards the exact value, which
+    the final rounding then cannot mistake for a tie.
+    """
+    np.multiply(x, s, out=o)
+    idx = np.flatnonzero((o.view(np.int64) & low_bits) == 0)  # +-0 and +-inf too
+    if idx.size:
+        idx = idx[np.isfinite(o[idx])]
+        xs = x[idx]
+        p = o[idx]
+        err = xs * s_hi
+        err -= p
+        err += xs * s_lo
+        err *= p  # > 0: the exact product is farther from 0 than p
+        pb = p.view(np.int64)  # +1 moves away from zero for either sign
+        pb += np.sign(err).astype(np.int64)
+        o[idx] = p
+    if 0.0 < s <= 1.0:
+        np.maximum(x, o, out=o)
+    else:
+        np.copyto(o, x, where=x > 0)
 
 
 def leaky_relu_grad(x: ArrayLike, negative_slope: float = 0.01, *, out: Out = None) -> Any:
@@ -986,10 +1046,12 @@ def swish_grad(x: ArrayLike, beta: float = 1.0, *, out: Out = None) -> Any:
 
 
 def _swish_lowp(x: np.ndarray, o: np.ndarray, beta: float) -> None:
-    _swish_kernel(x, o, beta, deep=False)
+    _swish_kernel(x, o, beta, deep=False, ties=abs(beta) <= 2.0**20)  # beta x tiny with x
 
 
-def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True) -> None:
+def _swish_kernel(
+    x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True, ties: bool = False
+) -> None:
     if beta == 0.0:  # x * sigmoid(0); beta * x would make inf * 0
         np.multiply(x, 0.5, out=o)
         return
@@ -999,6 +1061,7 @@ def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True) 
         bx = x * beta
     e = _exp_neg_abs(bx)
     np.add(e, 1.0, out=o)
+    tiny = np.flatnonzero(o == 2.0) if ties else None  # |beta x| < 2^-53: the result is x/2
     # numerator x * (1 for bx >= 0, e for bx < 0); an infinite x only meets e = 0 where the
     # limit is 0, so clamp it there
     np.maximum(e, bx >= 0, out=e)
@@ -1006,6 +1069,8 @@ def _swish_kernel(x: np.ndarray, o: np.ndarray, beta: float, deep: bool = True) 
     if beta != 1.0:
         np.copyto(e, x, where=np.isinf(x) & (bx >= 0))
     np.divide(e, o, out=o)
+    if tiny is not None:
+        _half_x_ties(x, o, tiny, math.copysign(1.0, beta))
     if deep and beta == 1.0:
         _deep_tail(x, o, grad=False)
 
@@ -1195,14 +1260,18 @@ def hardswish(x: ArrayLike, *, out: Out = None) -> Any:
 
 def _hardswish_lowp(x: np.ndarray, o: np.ndarray) -> None:
     # For float32 input in float64: r (r + 3) is exact and (x - 3) + 3 is x to within a float64
-    # ULP, so r (r + 3) / 6 + max(x - 3, 0) rounds to the right float32 without a select.
+    # ULP, so r (r + 3) / 6 + max(x - 3, 0) rounds to the right float32 without a select. A
+    # division, not a product with 1/6: where r (r + 3) / 6 is exactly halfway between two float32
+    # numbers, the division keeps the tie exact and the rounding breaks it to even.
     r = np.clip(x, -3.0, 3.0)
     np.add(r, 3.0, out=o)
+    tiny = np.flatnonzero(o == 3.0)  # the result is x/2
     o *= r
-    o *= 1.0 / 6.0
+    o /= 6.0
     np.subtract(x, 3.0, out=r)
     np.maximum(r, 0.0, out=r)
     o += r
+    _half_x_ties(x, o, tiny)
 
 
 def _hardswish_kernel(x: np.ndarray, o: np.ndarray) -> None:
@@ -1227,7 +1296,7 @@ def _hardswish_grad_lowp(x: np.ndarray, o: np.ndarray) -> None:
     r = np.clip(x, -3.0, 3.0)
     np.multiply(r, 2.0, out=o)
     o += 3.0
-    o *= 1.0 / 6.0
+    o /= 6.0  # exact ties stay exact (see _hardswish_lowp)
     o *= x > -3.0
     hi = x >= 3.0
     o *= ~hi
@@ -1427,8 +1496,10 @@ def _gelu_lowp(x: np.ndarray, o: np.ndarray) -> None:
     # a relative 2 z^2 eps64 < 1e-13 over the float32 range, far below a float32 ULP.
     np.multiply(x, -INV_SQRT2, out=o)
     special.erfc(o, out=o)
+    tiny = np.flatnonzero(o == 1.0)  # the result is x/2
     o *= 0.5
     o *= np.maximum(x, -FMAX)  # -inf meets Phi = 0
+    _half_x_ties(x, o, tiny)
 
 
 def _gelu_grad_lowp(x: np.ndarray, o: np.ndarray) -> None:
