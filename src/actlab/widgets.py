@@ -338,13 +338,13 @@ def _png(fig: Any) -> bytes:
 
 
 def _activation_png(
-    name: str, curves: Mapping[str, np.ndarray], params: Mapping[str, Any]
+    name: str, curves: Mapping[str, np.ndarray], params: Mapping[str, Any], lang: str = "en"
 ) -> bytes:
     from actlab.plotting import activation_label, plot_activation, subplots
 
     fig, ax = subplots(1, width=5.5, height=3.4)
     mark = kinks_hold(name, **params)
-    plot_activation(name, ax, curves["x"], mark_kinks=mark, **params)
+    plot_activation(name, ax, curves["x"], mark_kinks=mark, lang=lang, **params)
     ax.set_title(activation_label(name, **params))
     return _png(fig)
 
@@ -444,16 +444,28 @@ def _bound(value: float) -> str:
     return {math.inf: "∞", -math.inf: "-∞"}.get(float(value), f"{float(value):g}")
 
 
-def _describe(record: Any) -> str:
+def _describe(record: Any, lang: str = "en") -> str:
+    from actlab.experiments.profiles import side_label
+    from actlab.i18n import t
+
     lo, hi = record.range
-    return (
-        f"<b>{record.name}</b> ({record.paper})<br>$${record.formula}$$"
-        f"range ({_bound(lo)}, {_bound(hi)}) · smoothness {record.smoothness} · "
-        f"saturates: {record.saturates} · zero-centred: {'yes' if record.zero_centred else 'no'}"
+    smoothness = (
+        t("plot.explorer.smoothness.discontinuous", lang)
+        if record.smoothness == "discontinuous"
+        else record.smoothness
     )
+    facts = t(
+        "plot.explorer.describe",
+        lang,
+        range=f"({_bound(lo)}, {_bound(hi)})",
+        smoothness=smoothness,
+        saturates=side_label(record.saturates, lang),
+        centred=t("result.yes", lang) if record.zero_centred else t("result.no", lang),
+    )
+    return f"<b>{record.name}</b> ({record.paper})<br>$${record.formula}$${facts}"
 
 
-def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
+def activation_explorer(name: str = "relu", *, lang: str = "en") -> ipywidgets.VBox:
     """An explorer of one activation at a time: its formula, function and derivative.
 
     A dropdown picks any elementwise activation of the registry; one slider (or dropdown) per
@@ -462,6 +474,8 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
 
     Args:
         name: the activation shown first. Default: ``"relu"``.
+        lang: the language of its labels and figure, ``"en"`` or ``"zh"``. Default: ``"en"``.
+            The parameters keep their torch names (``negative_slope``).
 
     Returns:
         The explorer, an ``ipywidgets.VBox``; make it the last expression of a cell to show it.
@@ -472,9 +486,14 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
     """
     import ipywidgets as widgets
 
+    from actlab.i18n import normalize_lang, t
+
     _record(name, "activation_explorer")
+    lang = normalize_lang(lang)
     picker = widgets.Dropdown(
-        options=list(explorable_activations()), value=name, description="activation"
+        options=list(explorable_activations()),
+        value=name,
+        description=t("plot.explorer.activation", lang),
     )
     info = widgets.HTMLMath()
     controls_box = widgets.VBox()
@@ -492,11 +511,11 @@ def activation_explorer(name: str = "relu") -> ipywidgets.VBox:
             status.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
             return
         status.value = ""
-        image.value = _activation_png(key, curves, params)
+        image.value = _activation_png(key, curves, params, lang)
 
     def select(_change: object = None) -> None:
         record = _registry()[picker.value]
-        info.value = _describe(record)
+        info.value = _describe(record, lang)
         controls_box.children = [
             _make_control(c, redraw) for c in parameter_controls(picker.value).values()
         ]

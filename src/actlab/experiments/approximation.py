@@ -25,6 +25,8 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "TARGET_FORMULA",
     "approximation_table",
@@ -178,13 +180,16 @@ def universal_approximation(
     }
 
 
-def approximation_table(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per width: the largest error of each activation's network on the interval."""
+def approximation_table(result: dict[str, Any], *, lang: str = "en") -> list[dict[str, Any]]:
+    """One row per width: the largest error of each activation's network on the interval,
+    labelled in ``lang``."""
     rows = []
     for w in result["widths"]:
-        row: dict[str, Any] = {"hidden units": w}
+        row: dict[str, Any] = {t("result.approximation.hidden_units", lang): w}
         for act in result["activations"]:
-            row[f"max error, {act}"] = result["max_error"][act, w]
+            row[t("result.approximation.max_error", lang, activation=act)] = result["max_error"][
+                act, w
+            ]
         rows.append(row)
     return rows
 
@@ -200,20 +205,24 @@ def weight_difference(a: dict[str, Any], b: dict[str, Any]) -> float:
 
 
 def weight_facts(
-    by_hand: Sequence[dict[str, Any]], package: Sequence[dict[str, Any]]
+    by_hand: Sequence[dict[str, Any]], package: Sequence[dict[str, Any]], *, lang: str = "en"
 ) -> dict[str, float]:
     """Largest weight difference between hand-built networks and the package's, per construction.
 
     Args:
         by_hand: ``(relu network, sigmoid network)`` built by hand.
         package: the same from :func:`relu_interpolant` and :func:`sigmoid_staircase`.
+        lang: the language of the labels, ``"en"`` or ``"zh"``. Default: ``"en"``.
     """
     if len(by_hand) != len(package):
         raise ValueError(
             f"weight_facts: got {len(by_hand)} hand-built networks and {len(package)} from the package"
         )
-    names = ("ReLU kinks", "sigmoid steps")
+    labels = (
+        t("result.approximation.relu_weights", lang),
+        t("result.approximation.sigmoid_weights", lang),
+    )
     return {
-        f"{name}: largest |by hand - package|": weight_difference(a, b)
-        for name, a, b in zip(names, by_hand, package, strict=False)
+        label: weight_difference(a, b)
+        for label, a, b in zip(labels, by_hand, package, strict=False)
     }

@@ -25,6 +25,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from actlab.i18n import t
+
 __all__ = [
     "SCALED_SIGMOIDS",
     "HardSigmoidQuarter",
@@ -230,30 +232,31 @@ def centring_comparison(
     return out
 
 
-def centring_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Printable rows for :func:`centring_comparison`: centred, slope, error after 1 epoch and at the end."""
+def centring_table(rows: list[dict[str, Any]], *, lang: str = "en") -> list[dict[str, Any]]:
+    """Printable rows for :func:`centring_comparison`: centred, slope, error after 1 epoch and at
+    the end, labelled in ``lang``."""
     return [
         {
-            "activation": r["variant"],
-            "zero-centred": r["centred"],
-            "slope at 0": r["slope_at_0"],
-            "smooth": r.get("smooth", True),
-            "error after epoch 1": float(np.mean(r["train_error"][:, 1])),
-            "final error (mean)": r["final_error_mean"],
-            "final error (worst seed)": r["final_error_max"],
+            t("result.activation", lang): r["variant"],
+            t("result.zero_centred", lang): r["centred"],
+            t("result.centring.slope", lang): r["slope_at_0"],
+            t("result.centring.smooth", lang): r.get("smooth", True),
+            t("result.centring.first_epoch", lang): float(np.mean(r["train_error"][:, 1])),
+            t("result.centring.final_mean", lang): r["final_error_mean"],
+            t("result.centring.final_worst", lang): r["final_error_max"],
         }
         for r in rows
     ]
 
 
-def coherence_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Printable rows for :func:`sign_coherence`."""
+def coherence_table(rows: list[dict[str, Any]], *, lang: str = "en") -> list[dict[str, Any]]:
+    """Printable rows for :func:`sign_coherence`, labelled in ``lang``."""
     return [
         {
-            "activation": r["activation"],
-            "batch size": r["batch_size"],
-            "one-signed units": r["coherent_fraction"],
-            "smallest input to layer 2": r["input_min"],
+            t("result.activation", lang): r["activation"],
+            t("result.coherence.batch_size", lang): r["batch_size"],
+            t("result.coherence.one_signed", lang): r["coherent_fraction"],
+            t("result.coherence.smallest_input", lang): r["input_min"],
         }
         for r in rows
     ]

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.reproducibility import rng as _rng
 
 __all__ = [
@@ -183,8 +184,8 @@ def cells_match_torch(
     return {"gru_max_abs_difference": gru_diff, "lstm_max_abs_difference": lstm_diff}
 
 
-def cells_facts(result: dict[str, float]) -> dict[str, Any]:
-    """The labelled numbers of :func:`cells_match_torch` for printing.
+def cells_facts(result: dict[str, float], *, lang: str = "en") -> dict[str, Any]:
+    """The labelled numbers of :func:`cells_match_torch` for printing, labelled in ``lang``.
 
     The differences are at float64 rounding level; their last digits depend on the CPU's vector
     instructions, so they are shown as the bound ``< 1e-13``.
@@ -192,7 +193,9 @@ def cells_facts(result: dict[str, float]) -> dict[str, Any]:
     from actlab.plotting.tables import Below
 
     return {
-        f"{cell.upper()}: max |numpy - torch|": Below(result[f"{cell}_max_abs_difference"], 1e-13)
+        t("result.cells.difference", lang, cell=cell.upper()): Below(
+            result[f"{cell}_max_abs_difference"], 1e-13
+        )
         for cell in ("gru", "lstm")
     }
 
@@ -268,13 +271,24 @@ def gated_memory(
     return out
 
 
-def memory_table(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per variant of :func:`gated_memory`'s result: gate range and largest state."""
+def variant_label(name: str, lang: str = "en") -> str:
+    """The name of a :func:`gated_memory` variant in ``lang``; other names as they are."""
+    labels = {
+        "sigmoid gate, tanh candidate": t("result.memory.sigmoid_tanh", lang),
+        "ReLU gate, tanh candidate": t("result.memory.relu_tanh", lang),
+        "sigmoid gate, identity candidate": t("result.memory.sigmoid_identity", lang),
+    }
+    return labels.get(name, name)
+
+
+def memory_table(result: dict[str, Any], *, lang: str = "en") -> list[dict[str, Any]]:
+    """One row per variant of :func:`gated_memory`'s result: gate range and largest state,
+    labelled in ``lang``."""
     return [
         {
-            "variant": name,
-            "gate min": r["gate_min"],
-            "gate max": r["gate_max"],
+            t("result.memory.variant", lang): variant_label(name, lang),
+            t("result.memory.gate_min", lang): r["gate_min"],
+            t("result.memory.gate_max", lang): r["gate_max"],
             "max |h|": r["max_abs_state"],
         }
         for name, r in result.items()

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.reproducibility import rng as _rng
 
 __all__ = [
@@ -228,8 +229,9 @@ def gradient_flow(
     return out
 
 
-def flow_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    r"""One row per pair of :func:`gradient_flow`: the two ratios (median and range over seeds).
+def flow_table(results: dict[str, dict[str, Any]], *, lang: str = "en") -> list[dict[str, Any]]:
+    r"""One row per pair of :func:`gradient_flow`: the two ratios (median and range over seeds),
+    labelled in ``lang``.
 
     The column ``var. factor / layer`` is :math:`(\|\delta_1\|/\|\delta_{L-1}\|)^{2/(L-2)}`
     (median over seeds): how much the backward signal's variance changes, on average, from one
@@ -242,20 +244,23 @@ def flow_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         last = hops + 1
         rows.append(
             {
-                "activation": r["activation"],
-                "init": INIT_NAMES.get(r["init"], r["init"]),
+                t("result.activation", lang): r["activation"],
+                t("result.init", lang): INIT_NAMES.get(r["init"], r["init"]),
                 f"|d1|/|d{last}|": float(np.median(d)),
-                "min": float(d.min()),
-                "max": float(d.max()),
-                "var. factor / layer": float(np.median(d) ** (2.0 / hops)),
+                t("result.min", lang): float(d.min()),
+                t("result.max", lang): float(d.max()),
+                t("result.flow.variance_factor", lang): float(np.median(d) ** (2.0 / hops)),
                 f"|dW1|/|dW{last + 1}|": float(np.median(w)),
             }
         )
     return rows
 
 
-def agreement_table(by_hand: Sequence[Any], reference: dict[str, np.ndarray]) -> list[dict[str, Any]]:
-    """Per layer, a by-hand backward pass next to :func:`layer_gradients`' (autograd) numbers.
+def agreement_table(
+    by_hand: Sequence[Any], reference: dict[str, np.ndarray], *, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Per layer, a by-hand backward pass next to :func:`layer_gradients`' (autograd) numbers,
+    labelled in ``lang``.
 
     Args:
         by_hand: ``(delta_norms, weight_norms, dead_fractions)``, layer 1 first: the norms for
@@ -273,21 +278,26 @@ def agreement_table(by_hand: Sequence[Any], reference: dict[str, np.ndarray]) ->
         hidden = i < dead.size
         rows.append(
             {
-                "layer": i + 1,
+                t("result.layer", lang): i + 1,
                 "|dL/dz| numpy": deltas[i],
                 "|dL/dz| autograd": reference["delta"][i],
                 "|dL/dW| numpy": weights[i],
                 "|dL/dW| autograd": reference["weight"][i],
-                "dead numpy": dead[i] if hidden else None,
-                "dead autograd": reference["dead"][i] if hidden else None,
+                t("result.agreement.dead", lang, source="numpy"): dead[i] if hidden else None,
+                t("result.agreement.dead", lang, source="autograd"): (
+                    reference["dead"][i] if hidden else None
+                ),
             }
         )
     return rows
 
 
-def agreement_facts(by_hand: Sequence[Any], reference: dict[str, np.ndarray]) -> dict[str, Any]:
+def agreement_facts(
+    by_hand: Sequence[Any], reference: dict[str, np.ndarray], *, lang: str = "en"
+) -> dict[str, Any]:
     """The largest relative difference of the norms (a float64 rounding-level number, shown as a
-    bound because its last digits depend on the CPU) and of the dead fractions (exact)."""
+    bound because its last digits depend on the CPU) and of the dead fractions (exact), labelled
+    in ``lang``."""
     from actlab.plotting.tables import Below
 
     deltas, weights, dead = (np.asarray(v, dtype=np.float64) for v in by_hand)
@@ -296,8 +306,10 @@ def agreement_facts(by_hand: Sequence[Any], reference: dict[str, np.ndarray]) ->
         float(np.max(np.abs(weights / reference["weight"] - 1))),
     )
     return {
-        "norms: largest relative difference": Below(rel, 1e-13),
-        "dead fractions: largest difference": float(np.max(np.abs(dead - reference["dead"]))),
+        t("result.agreement.norms", lang): Below(rel, 1e-13),
+        t("result.agreement.dead_difference", lang): float(
+            np.max(np.abs(dead - reference["dead"]))
+        ),
     }
 
 
@@ -349,20 +361,24 @@ def _mean_cosine(A: np.ndarray) -> float:
     return float((s @ s - np.sum(U * U)) / (n * (n - 1)))
 
 
-def inactive_table(results: dict[str, dict[str, np.ndarray]]) -> list[dict[str, Any]]:
-    """Rows for ``{label: inactive_fractions(...)}``: per hidden layer, per example and dead, per label."""
+def inactive_table(
+    results: dict[str, dict[str, np.ndarray]], *, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Rows for ``{label: inactive_fractions(...)}``: per hidden layer, per example and dead, per
+    label; the columns are named in ``lang``."""
     labels = list(results)
     if not labels:
         raise ValueError("inactive_table: results must not be empty")
     n = len(results[labels[0]]["dead"])
     rows = []
     for i in range(n):
-        row: dict[str, Any] = {"layer": i + 1}
+        row: dict[str, Any] = {t("result.layer", lang): i + 1}
         for label in labels:
-            row[f"{label}: at 0 per example"] = float(results[label]["per_example"][i])
-            row[f"{label}: dead"] = float(results[label]["dead"][i])
-            if "similarity" in results[label]:
-                row[f"{label}: similarity"] = float(results[label]["similarity"][i])
+            r = results[label]
+            row[t("result.inactive.per_example", lang, label=label)] = float(r["per_example"][i])
+            row[t("result.inactive.dead", lang, label=label)] = float(r["dead"][i])
+            if "similarity" in r:
+                row[t("result.inactive.similarity", lang, label=label)] = float(r["similarity"][i])
         rows.append(row)
     return rows
 
@@ -454,31 +470,33 @@ def revival(
     return out
 
 
-def revival_facts(results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def revival_facts(results: dict[str, dict[str, Any]], *, lang: str = "en") -> dict[str, Any]:
     """Per initialisation, the largest change of the hand-silenced layer-1 units' weights
-    (exactly 0 when they received no gradient) and the mean training error after training."""
+    (exactly 0 when they received no gradient) and the mean training error after training,
+    labelled in ``lang``."""
     facts: dict[str, Any] = {}
     for label, r in results.items():
         name = INIT_NAMES.get(label, label)
-        facts[f"{name}: silenced layer-1 units, largest weight change"] = r["silenced_weight_change"]
-        facts[f"{name}: training error after (mean of seeds)"] = float(np.mean(r["train_error"]))
+        facts[t("result.revival.weight_change", lang, name=name)] = r["silenced_weight_change"]
+        facts[t("result.revival.error", lang, name=name)] = float(np.mean(r["train_error"]))
     return facts
 
 
-def revival_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for :func:`revival`: per hidden layer and initialisation, dead before, revived, dead after."""
+def revival_table(results: dict[str, dict[str, Any]], *, lang: str = "en") -> list[dict[str, Any]]:
+    """Rows for :func:`revival`: per hidden layer and initialisation, dead before, revived, dead
+    after; the columns are named in ``lang``."""
     labels = list(results)
     if not labels:
         raise ValueError("revival_table: results must not be empty")
     rows = []
     for i in range(len(results[labels[0]]["dead_before"])):
-        row: dict[str, Any] = {"layer": i + 1}
+        row: dict[str, Any] = {t("result.layer", lang): i + 1}
         for label in labels:
             r = results[label]
             name = INIT_NAMES.get(label, label)
-            row[f"{name}: dead at init"] = int(r["dead_before"][i])
-            row[f"{name}: revived"] = int(r["revived"][i])
-            row[f"{name}: dead after"] = int(r["dead_after"][i])
+            row[t("result.revival.dead_before", lang, name=name)] = int(r["dead_before"][i])
+            row[t("result.revival.revived", lang, name=name)] = int(r["revived"][i])
+            row[t("result.revival.dead_after", lang, name=name)] = int(r["dead_after"][i])
         rows.append(row)
     return rows
 
@@ -604,21 +622,27 @@ def exploding_gradients(
     return out
 
 
-def exploding_table(results: dict[float, dict[str, Any]]) -> list[dict[str, Any]]:
+def exploding_table(
+    results: dict[float, dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, Any]]:
     """Rows for :func:`exploding_gradients`: gradient norm at layer 1 against the smallest gain's
     (and the growth :math:`g^{depth}` that a uniform factor per layer predicts), the first loss and
-    the first SGD step whose loss is inf or NaN."""
+    the first SGD step whose loss is inf or NaN; the columns are named in ``lang``."""
     if not results:
         raise ValueError("exploding_table: results must not be empty")
     base = min(results)
     return [
         {
-            "gain": gain,
-            "|dW1| (mean of seeds)": r["first_layer_norm"],
-            f"ratio to gain {base:g}": r["first_layer_norm"] / results[base]["first_layer_norm"],
-            f"(gain/{base:g})^depth": (gain / base) ** np.asarray(r["norms"]).shape[1],
-            "initial loss": float(r["losses"][0]),
-            "first inf/NaN step": r["first_nonfinite"],
+            t("result.exploding.gain", lang): gain,
+            t("result.exploding.norm", lang): r["first_layer_norm"],
+            t("result.exploding.ratio", lang, base=f"{base:g}"): (
+                r["first_layer_norm"] / results[base]["first_layer_norm"]
+            ),
+            t("result.exploding.power", lang, base=f"{base:g}"): (
+                (gain / base) ** np.asarray(r["norms"]).shape[1]
+            ),
+            t("result.exploding.initial_loss", lang): float(r["losses"][0]),
+            t("result.exploding.first_nonfinite", lang): r["first_nonfinite"],
         }
         for gain, r in results.items()
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.reproducibility import rng as _rng
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "bounded_facts",
     "bounded_outputs",
     "collapse_facts",
+    "dataset_label",
     "decision_boundaries",
     "linear_collapse",
     "properties_table",
@@ -96,14 +98,14 @@ def linear_collapse(
     }
 
 
-def collapse_facts(result: dict[str, Any]) -> dict[str, Any]:
-    """The labelled numbers of :func:`linear_collapse` for printing."""
+def collapse_facts(result: dict[str, Any], *, lang: str = "en") -> dict[str, Any]:
+    """The labelled numbers of :func:`linear_collapse` for printing, labelled in ``lang``."""
     from actlab.plotting.tables import Below
 
     return {
         "max |stack(x) - (x W + b)|": Below(result["max_abs_difference"], ROUNDING_BOUND),
-        "rank of W": result["rank"],
-        "ReLU stack: share unexplained by the best affine map": result["relu_affine_fit_residual"],
+        t("result.collapse.rank", lang): result["rank"],
+        t("result.collapse.residual", lang): result["relu_affine_fit_residual"],
     }
 
 
@@ -205,14 +207,38 @@ def decision_boundaries(
 SPACINGS = (1e-2, 1e-3, 1e-4)
 
 
-def boundaries_table(results: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Printable rows of :func:`decision_boundaries`: data set, model, train and test accuracy."""
+def dataset_label(name: str, lang: str = "en") -> str:
+    """The name of a 2-D data set of :mod:`actlab.data` in ``lang`` (``"spirals"``: 双螺旋);
+    other names are returned as they are."""
+    labels = {
+        "xor": t("result.dataset.xor", lang),
+        "spirals": t("result.dataset.spirals", lang),
+        "moons": t("result.dataset.moons", lang),
+        "circles": t("result.dataset.circles", lang),
+    }
+    return labels.get(name, name)
+
+
+def boundaries_table(
+    results: Sequence[dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Printable rows of :func:`decision_boundaries`: data set, model, train and test accuracy,
+    labelled in ``lang``."""
+    models = {
+        "linear": t("result.boundaries.linear", lang),
+        "mlp": t("result.boundaries.mlp", lang),
+    }
+    data, model = t("result.boundaries.data", lang), t("result.boundaries.model", lang)
+    train, test = (
+        t("result.boundaries.train_accuracy", lang),
+        t("result.boundaries.test_accuracy", lang),
+    )
     return [
         {
-            "data": r["dataset"],
-            "model": r["model"],
-            "train acc": r["train_accuracy"],
-            "test acc": r["test_accuracy"],
+            data: dataset_label(r["dataset"], lang),
+            model: models.get(r["model"], r["model"]),
+            train: r["train_accuracy"],
+            test: r["test_accuracy"],
         }
         for r in results
     ]
@@ -289,8 +315,11 @@ def activation_properties(
     return out
 
 
-def properties_table(props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per activation of :func:`activation_properties`' result, for printing.
+def properties_table(
+    props: dict[str, dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """One row per activation of :func:`activation_properties`' result, for printing, labelled in
+    ``lang``.
 
     The jump columns are named by the grid spacing; ``f'(-x)`` and ``f'(x)`` by the saturation
     grid's end.
@@ -298,11 +327,11 @@ def properties_table(props: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for p in props.values():
         row: dict[str, Any] = {
-            "activation": p["name"],
-            "residual of best line": p["nonlinearity_residual"],
+            t("result.activation", lang): p["name"],
+            t("result.properties.residual", lang): p["nonlinearity_residual"],
         }
         for h, jump in p["derivative_jumps"].items():
-            row[f"jump of f', step {h:g}"] = jump
+            row[t("result.properties.jump", lang, step=f"{h:g}")] = jump
         x_max = float(np.max(p["x"]))
         row[f"f'(-{x_max:g})"] = p["df_left"]
         row[f"f'({x_max:g})"] = p["df_right"]
@@ -373,18 +402,18 @@ def bounded_outputs(*, epochs: int = 30, seed: int = 0) -> dict[str, Any]:
     }
 
 
-def bounded_facts(result: dict[str, Any]) -> dict[str, Any]:
-    """The labelled numbers of :func:`bounded_outputs` for printing."""
+def bounded_facts(result: dict[str, Any], *, lang: str = "en") -> dict[str, Any]:
+    """The labelled numbers of :func:`bounded_outputs` for printing, labelled in ``lang``."""
     from actlab.plotting.tables import Below
 
     lo, hi = result["sigmoid_logit_range"]
     return {
-        "breast cancer: smallest logit": lo,
-        "breast cancer: largest logit": hi,
-        "smallest sigmoid output": result["sigmoid_min"],
-        "1 - largest sigmoid output": 1.0 - result["sigmoid_max"],
-        "test accuracy (threshold 0.5)": result["sigmoid_accuracy"],
-        "digits: smallest softmax entry": result["softmax_min"],
-        "largest |row sum - 1|": Below(result["softmax_max_sum_error"], ROUNDING_BOUND),
-        "test accuracy (argmax)": result["softmax_accuracy"],
+        t("result.bounded.smallest_logit", lang): lo,
+        t("result.bounded.largest_logit", lang): hi,
+        t("result.bounded.smallest_sigmoid", lang): result["sigmoid_min"],
+        t("result.bounded.largest_sigmoid", lang): 1.0 - result["sigmoid_max"],
+        t("result.bounded.sigmoid_accuracy", lang): result["sigmoid_accuracy"],
+        t("result.bounded.smallest_softmax", lang): result["softmax_min"],
+        t("result.bounded.row_sum", lang): Below(result["softmax_max_sum_error"], ROUNDING_BOUND),
+        t("result.bounded.softmax_accuracy", lang): result["softmax_accuracy"],
     }

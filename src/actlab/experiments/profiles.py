@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["activation_profile", "profile_rows", "range_rows"]
+from actlab.i18n import t
+
+__all__ = ["activation_profile", "profile_rows", "range_rows", "side_label"]
 
 
 def activation_profile(
@@ -67,10 +69,23 @@ def activation_profile(
     }
 
 
+def side_label(side: str, lang: str = "en") -> str:
+    """A registry record's ``saturates`` value (``"left"``, ``"right"``, ``"both"``, ``"none"``)
+    in ``lang``; another value is returned as it is."""
+    labels = {
+        "left": t("result.side.left", lang),
+        "right": t("result.side.right", lang),
+        "both": t("result.side.both", lang),
+        "none": t("result.side.none", lang),
+    }
+    return labels.get(side, side)
+
+
 def profile_rows(
-    keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001
+    keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001, lang: str = "en"
 ) -> list[dict[str, Any]]:
-    """One printable row per activation: range, observed extremes, derivative maximum and kinks.
+    """One printable row per activation: range, observed extremes, derivative maximum and kinks,
+    labelled in ``lang`` (``"en"`` or ``"zh"``).
 
     The range is written in interval notation from the registry's closure of the image: a bracket
     where the function reaches the end at a finite input (ReLU's 0: ``[0, inf)``), a parenthesis
@@ -95,29 +110,32 @@ def profile_rows(
         )
         rows.append(
             {
-                "activation": p["name"],
-                "range": format_range(p["range"], attained_ends(key)),
-                f"min on {window}": p["observed_min"],
-                f"max on {window}": p["observed_max"],
-                "max f'": p["derivative_max"],
-                "kink f' (left / used / right)": kinks or "none",
-                "zero-centred": p["zero_centred"],
-                "saturates": p["saturates"],
+                t("result.activation", lang): p["name"],
+                t("result.profile.range", lang): format_range(p["range"], attained_ends(key)),
+                t("result.profile.min_on", lang, window=window): p["observed_min"],
+                t("result.profile.max_on", lang, window=window): p["observed_max"],
+                t("result.profile.max_derivative", lang): p["derivative_max"],
+                t("result.profile.kink", lang): kinks or t("result.none", lang),
+                t("result.zero_centred", lang): p["zero_centred"],
+                t("result.profile.saturates", lang): side_label(p["saturates"], lang),
             }
         )
     return rows
 
 
-def range_rows(keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001) -> list[dict[str, Any]]:
-    """The range columns of :func:`profile_rows` only: the registry's range and the extremes seen.
+def range_rows(
+    keys: Sequence[str], *, x_max: float = 5.0, num: int = 100001, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """The range columns of :func:`profile_rows` only: the registry's range and the extremes seen,
+    labelled in ``lang``.
 
     Examples::
 
         >>> [row["range"] for row in range_rows(["tanh"], num=101)]
         ['(-1, 1)']
     """
-    window = f"[-{x_max:g}, {x_max:g}]"
-    columns = ("activation", "range", f"min on {window}", f"max on {window}")
+    # the first four columns of profile_rows: name, range, smallest and largest value seen
     return [
-        {c: row[c] for c in columns} for row in profile_rows(keys, x_max=x_max, num=num)
+        dict(list(row.items())[:4])
+        for row in profile_rows(keys, x_max=x_max, num=num, lang=lang)
     ]

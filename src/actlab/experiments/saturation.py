@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "derivative_crossing",
     "derivative_table",
@@ -173,20 +175,23 @@ def saturation_onset(key: str, fraction: float = 0.01) -> float:
     return float(brentq(h, max(x0, 0.0), 50.0, xtol=1e-12))
 
 
-def saturation_table(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows for :func:`glorot_saturation` results keyed by activation: first/top layer means, error."""
+def saturation_table(
+    results: dict[str, dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Rows for :func:`glorot_saturation` results keyed by activation: first/top layer means, error,
+    labelled in ``lang``."""
     rows = []
     for key, r in results.items():
         mean = np.asarray(r["mean"])
         rows.append(
             {
-                "activation": key,
-                "layer 1 mean, start": mean[0, 0],
-                "layer 1 mean, end": mean[-1, 0],
-                "top layer mean, start": mean[0, -1],
-                "top layer mean, end": mean[-1, -1],
-                "updates": int(np.asarray(r["updates"])[-1]),
-                "test error": r["test_error"],
+                t("result.activation", lang): key,
+                t("result.saturation.first_start", lang): mean[0, 0],
+                t("result.saturation.first_end", lang): mean[-1, 0],
+                t("result.saturation.top_start", lang): mean[0, -1],
+                t("result.saturation.top_end", lang): mean[-1, -1],
+                t("result.saturation.updates", lang): int(np.asarray(r["updates"])[-1]),
+                t("result.test_error", lang): r["test_error"],
             }
         )
     return rows
@@ -226,8 +231,8 @@ def derivative_crossing(
     return float(brentq(h, lo, hi, xtol=1e-12))
 
 
-def identity_facts(x_max: float = 20.0) -> dict[str, Any]:
-    r"""The labelled result of :func:`tanh_sigmoid_identity`, for printing.
+def identity_facts(x_max: float = 20.0, *, lang: str = "en") -> dict[str, Any]:
+    r"""The labelled result of :func:`tanh_sigmoid_identity`, for printing, labelled in ``lang``.
 
     The difference is at float64 rounding level; its last digits depend on the CPU's vector
     instructions, so it is shown as a bound.
@@ -235,17 +240,23 @@ def identity_facts(x_max: float = 20.0) -> dict[str, Any]:
     from actlab.plotting.tables import Below
 
     diff = tanh_sigmoid_identity(x_max)
-    return {f"max |tanh x - (2 sigmoid(2x) - 1)| on [-{x_max:g}, {x_max:g}]": Below(diff, 1e-14)}
+    window = f"[-{x_max:g}, {x_max:g}]"
+    return {t("result.identity.difference", lang, window=window): Below(diff, 1e-14)}
 
 
-def onset_facts(keys: Sequence[str] = ("sigmoid", "tanh"), fraction: float = 0.01) -> dict[str, float]:
+def onset_facts(
+    keys: Sequence[str] = ("sigmoid", "tanh"), fraction: float = 0.01, *, lang: str = "en"
+) -> dict[str, float]:
     """Where each derivative falls below ``fraction`` of its peak (:func:`saturation_onset`) and,
-    for two keys, where the two derivatives cross (:func:`derivative_crossing`)."""
+    for two keys, where the two derivatives cross (:func:`derivative_crossing`), labelled in
+    ``lang``."""
     facts = {
-        f"{k}: f' below {fraction:.0%} of its peak for x >": saturation_onset(k, fraction)
+        t("result.onset.below", lang, name=k, fraction=f"{fraction:.0%}"): saturation_onset(
+            k, fraction
+        )
         for k in keys
     }
     if len(keys) == 2:
         a, b = keys
-        facts[f"{b}' > {a}' for |x| <"] = derivative_crossing(a, b)
+        facts[t("result.onset.crossing", lang, a=a, b=b)] = derivative_crossing(a, b)
     return facts

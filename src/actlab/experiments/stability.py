@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "NAIVE",
     "compare",
@@ -193,29 +195,51 @@ def _error_cell(ulps: int | None, rel: float) -> Any:
     return "<= 1 ulp" if ulps <= 1 else rel
 
 
-def stability_table(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Printable rows of :func:`compare`: values, warnings and errors of both routes.
+def _warning_label(kind: str, lang: str) -> str:
+    labels = {
+        "overflow": t("result.stability.overflow", lang),
+        "underflow": t("result.stability.underflow", lang),
+        "invalid value": t("result.stability.invalid", lang),
+        "divide by zero": t("result.stability.divide", lang),
+    }
+    return labels.get(kind, kind)
+
+
+def stability_table(rows: Sequence[dict[str, Any]], *, lang: str = "en") -> list[dict[str, Any]]:
+    """Printable rows of :func:`compare`: values, warnings and errors of both routes, labelled in
+    ``lang`` (numpy's warnings too).
 
     An error is ``<= 1 ulp`` when the result is the correctly rounded value or its neighbour,
     otherwise the relative error (1: every digit lost) or ``inf`` (the result is inf or NaN).
     """
+    separator = t("result.list_separator", lang)
     return [
         {
-            "function": r["function"],
+            t("result.stability.function", lang): r["function"],
             "x": r["x"],
-            "naive": r["naive"],
-            "warnings": ", ".join(r["naive_warnings"]) or "-",
-            "naive error": _error_cell(r["naive_ulps"], r["naive_rel_error"]),
-            "package": r["package"],
-            "package error": _error_cell(r["package_ulps"], r["package_rel_error"]),
-            "reference (float64)": r["reference"],
+            t("result.stability.naive", lang): r["naive"],
+            t("result.stability.warnings", lang): separator.join(
+                _warning_label(w, lang) for w in r["naive_warnings"]
+            )
+            or "-",
+            t("result.stability.naive_error", lang): _error_cell(
+                r["naive_ulps"], r["naive_rel_error"]
+            ),
+            t("result.stability.package", lang): r["package"],
+            t("result.stability.package_error", lang): _error_cell(
+                r["package_ulps"], r["package_rel_error"]
+            ),
+            t("result.stability.reference", lang): r["reference"],
         }
         for r in rows
     ]
 
 
-def subnormal_facts(name: str = "sigmoid", x: float = -100.0, dtype: Any = np.float32) -> dict[str, Any]:
-    """Why a tiny value prints differently in ``dtype`` than in float64: the subnormal spacing.
+def subnormal_facts(
+    name: str = "sigmoid", x: float = -100.0, dtype: Any = np.float32, *, lang: str = "en"
+) -> dict[str, Any]:
+    """Why a tiny value prints differently in ``dtype`` than in float64: the subnormal spacing,
+    labelled in ``lang``.
 
     Below the smallest normal number of ``dtype`` (1.18e-38 in float32), the representable
     numbers are evenly spaced by the smallest subnormal (1.4e-45 in float32), so a value there
@@ -226,9 +250,9 @@ def subnormal_facts(name: str = "sigmoid", x: float = -100.0, dtype: Any = np.fl
     ref = reference(name, x)
     spacing = float(info.smallest_subnormal)
     return {
-        f"{name}({x:g}), float64": ref,
-        f"smallest normal {dtype.name}": float(info.smallest_normal),
-        f"{dtype.name} spacing there": spacing,
-        "value / spacing": ref / spacing,
-        f"nearest {dtype.name}": float(dtype.type(ref)),
+        t("result.subnormal.reference", lang, value=f"{name}({x:g})"): ref,
+        t("result.subnormal.smallest_normal", lang, dtype=dtype.name): float(info.smallest_normal),
+        t("result.subnormal.spacing", lang, dtype=dtype.name): spacing,
+        t("result.subnormal.ratio", lang): ref / spacing,
+        t("result.subnormal.nearest", lang, dtype=dtype.name): float(dtype.type(ref)),
     }

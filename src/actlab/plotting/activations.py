@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import normalize_lang, t
 from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
 
 __all__ = ["activation_label", "plot_activation", "plot_activations"]
@@ -68,6 +69,7 @@ def plot_activation(
     color: str | None = None,
     label: str | None = None,
     mark_kinks: bool = True,
+    lang: str = "en",
     **params: Any,
 ) -> Any:
     r"""Draw activation ``name`` and, dashed, its derivative, from the registry's numpy functions.
@@ -80,6 +82,7 @@ def plot_activation(
         color: line colour; default the course's colour for ``name``.
         label: legend label of the function; default the torch class name with its parameters.
         mark_kinks: mark the derivative's convention at each kink. Default: True.
+        lang: the language of the legend, ``"en"`` or ``"zh"``. Default: ``"en"``.
         **params: the activation's parameters (``negative_slope=0.1``).
 
     Returns:
@@ -90,6 +93,7 @@ def plot_activation(
         >>> ax = plot_activation("relu")  # doctest: +SKIP
     """
     record = _record(name, "plot_activation")
+    lang = normalize_lang(lang)
     x = (
         np.linspace(-5.0, 5.0, 801)
         if x is None
@@ -115,7 +119,7 @@ def plot_activation(
                 record.derivative(xs, **params),
                 color=color,
                 linestyle="--",
-                label=f"derivative of {record.name}" if i == 0 else None,
+                label=t("plot.activation.derivative", lang, name=record.name) if i == 0 else None,
             )
         if kinks_in:
             k = np.array(kinks_in)
@@ -141,7 +145,7 @@ def plot_activation(
                 color=COLORS["red"],
                 markersize=5,
                 zorder=4,
-                label="derivative used at the kink",
+                label=t("plot.activation.kink", lang),
             )
     ax.axhline(0, color=COLORS["grey"], linewidth=0.6)
     ax.axvline(0, color=COLORS["grey"], linewidth=0.6)
@@ -155,6 +159,7 @@ def plot_activations(
     derivative: bool = True,
     params: dict[str, dict[str, Any]] | None = None,
     ax: Any = None,
+    lang: str = "en",
 ) -> Any:
     """One panel per activation in ``names`` (at most 3 per figure row is readable).
 
@@ -164,6 +169,7 @@ def plot_activations(
         derivative: draw the derivatives. Default: True.
         params: per-name parameters, ``{"leaky_relu": {"negative_slope": 0.1}}``.
         ax: a sequence of Axes, one per name; a new row of panels if None.
+        lang: the language of the legends, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes, as a list.
@@ -174,6 +180,6 @@ def plot_activations(
     params = params or {}
     axes = _as_axes(ax, len(names))
     for a, name in zip(axes, names, strict=True):
-        plot_activation(name, a, x, derivative=derivative, **params.get(name, {}))
+        plot_activation(name, a, x, derivative=derivative, lang=lang, **params.get(name, {}))
         a.set_title(activation_label(name, **params.get(name, {})))
     return list(axes)

@@ -7,13 +7,14 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import normalize_lang, t
 from actlab.plotting.style import COLORS, _as_axes, subplots
 
 __all__ = ["plot_decision_boundaries", "plot_decision_boundary"]
 
 
 def plot_decision_boundary(
-    result: Mapping[str, Any], ax: Any = None, *, title: str | None = None
+    result: Mapping[str, Any], ax: Any = None, *, title: str | None = None, lang: str = "en"
 ) -> Any:
     """One classifier's probability map with the 0.5 contour and the training points.
 
@@ -22,6 +23,8 @@ def plot_decision_boundary(
             default title, ``dataset``, ``model``, ``activation`` and ``test_accuracy``.
         ax: the Axes; a new figure if None.
         title: the panel title; default names the data set, the model and its test accuracy.
+        lang: the language of the default title and the legend, ``"en"`` or ``"zh"``.
+            Default: ``"en"``.
 
     Returns:
         The Axes.
@@ -29,6 +32,7 @@ def plot_decision_boundary(
     missing = [k for k in ("xx", "yy", "prob", "X", "y") if k not in result]
     if missing:
         raise KeyError(f"plot_decision_boundary: result lacks {missing}")
+    lang = normalize_lang(lang)
     (ax,) = _as_axes(ax, 1)
     ax.contourf(
         result["xx"],
@@ -49,12 +53,21 @@ def plot_decision_boundary(
     X, y = np.asarray(result["X"]), np.asarray(result["y"])
     for cls, color in ((0, COLORS["blue"]), (1, COLORS["red"])):
         pts = X[y == cls]
-        ax.scatter(pts[:, 0], pts[:, 1], s=6, color=color, edgecolors="none", label=f"class {cls}")
+        label = t("plot.boundary.class", lang, cls=cls)
+        ax.scatter(pts[:, 0], pts[:, 1], s=6, color=color, edgecolors="none", label=label)
     if title is None and "dataset" in result:
-        model = "linear" if result.get("model") == "linear" else f"MLP ({result.get('activation')})"
-        title = f"{result['dataset']}: {model}"
+        from actlab.experiments.overview import dataset_label
+
+        model = (
+            t("plot.boundary.linear", lang)
+            if result.get("model") == "linear"
+            else t("plot.boundary.mlp", lang, activation=result.get("activation"))
+        )
+        dataset = dataset_label(result["dataset"], lang)
+        title = t("plot.boundary.title", lang, dataset=dataset, model=model)
         if "test_accuracy" in result:
-            title += f"\ntest accuracy {result['test_accuracy']:.2f}"
+            accuracy = f"{result['test_accuracy']:.2f}"
+            title += "\n" + t("plot.boundary.accuracy", lang, accuracy=accuracy)
     if title:
         ax.set_title(title)
     ax.set_xticks([])
@@ -64,8 +77,11 @@ def plot_decision_boundary(
     return ax
 
 
-def plot_decision_boundaries(results: Sequence[Mapping[str, Any]], ax: Any = None) -> list[Any]:
-    """Side-by-side decision maps, one panel per result (at most 4 fit in a row).
+def plot_decision_boundaries(
+    results: Sequence[Mapping[str, Any]], ax: Any = None, *, lang: str = "en"
+) -> list[Any]:
+    """Side-by-side decision maps, one panel per result (at most 4 fit in a row), with titles in
+    ``lang`` (``"en"`` or ``"zh"``; default ``"en"``).
 
     Returns:
         The Axes, as a list.
@@ -79,5 +95,5 @@ def plot_decision_boundaries(results: Sequence[Mapping[str, Any]], ax: Any = Non
     else:
         axes = list(_as_axes(ax, len(results)))
     for a, r in zip(axes, results, strict=True):
-        plot_decision_boundary(r, a)
+        plot_decision_boundary(r, a, lang=lang)
     return axes

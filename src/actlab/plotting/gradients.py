@@ -1,5 +1,6 @@
 """Gradient-flow and saturation figures for chapter 2, drawn from :mod:`actlab.experiments.gradients`
-and :mod:`actlab.experiments.saturation`. Every title, label and legend is set here."""
+and :mod:`actlab.experiments.saturation`. Every title, label and legend is set here, in the language
+``lang`` (:mod:`actlab.i18n`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.plotting.style import COLORS, _as_axes, colors_for, finish, subplots
 
 __all__ = [
@@ -22,9 +24,9 @@ __all__ = [
 _INIT_NAMES = {"xavier": "Xavier", "he": "He", "uniform": "U(±1/√n)", "lecun": "LeCun"}
 
 
-def _label(key: Any) -> str:
+def _label(key: Any, lang: str = "en") -> str:
     if isinstance(key, float):
-        return f"gain {key:g}"
+        return t("plot.gradients.gain", lang, gain=f"{key:g}")
     from actlab.activations.registry import get
 
     try:
@@ -34,7 +36,11 @@ def _label(key: Any) -> str:
 
 
 def plot_gradient_norms(
-    results: Mapping[Any, Mapping[str, Any]], ax: Any = None, *, title: str | None = None
+    results: Mapping[Any, Mapping[str, Any]],
+    ax: Any = None,
+    *,
+    title: str | None = None,
+    lang: str = "en",
 ) -> Any:
     r"""Gradient norm :math:`\|\partial L/\partial W_k\|` per layer on a log scale.
 
@@ -47,6 +53,7 @@ def plot_gradient_norms(
             :func:`~actlab.experiments.gradients.exploding_gradients`.
         ax: the Axes; a new figure if None.
         title: panel title.
+        lang: the language of the labels, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes.
@@ -62,7 +69,7 @@ def plot_gradient_norms(
             marker="o",
             markersize=3,
             color=color,
-            label=_label(key),
+            label=_label(key, lang),
         )
         if norms.shape[0] > 1:
             ax.fill_between(
@@ -71,7 +78,10 @@ def plot_gradient_norms(
     ax.set_yscale("log")
     ax.set_xticks(layers if len(layers) <= 12 else layers[::2])
     return finish(
-        ax, title=title, xlabel="layer (1 = input side)", ylabel="gradient norm ||dL/dW||"
+        ax,
+        title=title,
+        xlabel=t("plot.gradients.layer", lang),
+        ylabel=t("plot.gradients.norm", lang),
     )
 
 
@@ -81,6 +91,7 @@ def plot_layer_means(
     *,
     show_std: bool = True,
     sharey: bool = False,
+    lang: str = "en",
 ) -> list[Any]:
     """Mean output of every hidden layer during training, one panel per activation.
 
@@ -93,6 +104,7 @@ def plot_layer_means(
         ax: a sequence of Axes, one per activation; a new row if None.
         show_std: shade mean ± std over units and images. Default: True.
         sharey: one y range for all panels. Default: False.
+        lang: the language of the figure text, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes, as a list.
@@ -112,7 +124,8 @@ def plot_layer_means(
         std = np.asarray(r["std"])
         for layer in range(mean.shape[1]):
             color = cmap_colors[layer % len(cmap_colors)]
-            a.plot(steps, mean[:, layer], color=color, label=f"layer {layer + 1}")
+            label = t("plot.layer_means.layer", lang, layer=layer + 1)
+            a.plot(steps, mean[:, layer], color=color, label=label)
             if show_std:
                 a.fill_between(
                     steps,
@@ -123,9 +136,21 @@ def plot_layer_means(
                     linewidth=0,
                 )
         title = (
-            f"{_label(key)}: test error {r['test_error']:.2f}" if "test_error" in r else _label(key)
+            t(
+                "plot.layer_means.title",
+                lang,
+                name=_label(key, lang),
+                error=f"{r['test_error']:.2f}",
+            )
+            if "test_error" in r
+            else _label(key, lang)
         )
-        finish(a, title=title, xlabel="SGD updates", ylabel="layer output: mean (band: ± std)")
+        finish(
+            a,
+            title=title,
+            xlabel=t("plot.layer_means.xlabel", lang),
+            ylabel=t("plot.layer_means.ylabel", lang),
+        )
     if sharey:
         lo = min(a.get_ylim()[0] for a in axes)
         hi = max(a.get_ylim()[1] for a in axes)
@@ -134,7 +159,9 @@ def plot_layer_means(
     return list(axes)
 
 
-def plot_gradient_flow(results: Mapping[str, Mapping[str, Any]], ax: Any = None) -> list[Any]:
+def plot_gradient_flow(
+    results: Mapping[str, Mapping[str, Any]], ax: Any = None, *, lang: str = "en"
+) -> list[Any]:
     r"""Three panels per layer, one line per (activation, initialisation), log scales.
 
     * left: the forward signal, the standard deviation of each hidden layer's output;
@@ -146,6 +173,7 @@ def plot_gradient_flow(results: Mapping[str, Mapping[str, Any]], ax: Any = None)
     Args:
         results: the return value of :func:`~actlab.experiments.gradients.gradient_flow`.
         ax: three Axes; a new row if None.
+        lang: the language of the figure text, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes, as a list.
@@ -155,15 +183,20 @@ def plot_gradient_flow(results: Mapping[str, Mapping[str, Any]], ax: Any = None)
     axes = _as_axes(ax, 3) if ax is not None else list(subplots(3, width=9.0, height=3.1)[1])
     colors = _flow_colors(results)
     panels = (
-        ("forward_std", "forward: std of layer output", "std of a_l"),
-        ("delta", "backward: ||dL/dz_l||", "||dL/dz_l||"),
-        ("weight", "weight gradient: ||dL/dW_l||", "||dL/dW_l||"),
+        ("forward_std", t("plot.flow.forward", lang), t("plot.flow.forward_ylabel", lang)),
+        ("delta", t("plot.flow.backward", lang), "||dL/dz_l||"),
+        ("weight", t("plot.flow.weight", lang), "||dL/dW_l||"),
     )
     for a, (key, title, ylabel) in zip(axes, panels, strict=True):
         for color, r in zip(colors, results.values(), strict=True):
             values = np.atleast_2d(np.asarray(r[key], dtype=np.float64))
             layers = np.arange(1, values.shape[1] + 1)
-            label = f"{_label(r['activation'])}, {_INIT_NAMES.get(r['init'], r['init'])}"
+            label = t(
+                "plot.flow.pair",
+                lang,
+                activation=_label(r["activation"], lang),
+                init=_INIT_NAMES.get(r["init"], r["init"]),
+            )
             a.plot(
                 layers, np.median(values, axis=0), marker="o", markersize=3, color=color, label=label
             )
@@ -173,7 +206,7 @@ def plot_gradient_flow(results: Mapping[str, Mapping[str, Any]], ax: Any = None)
                 )
         a.set_yscale("log")
         a.set_xticks(layers)
-        finish(a, title=title, xlabel="layer l (1 = input side)", ylabel=ylabel, legend=False)
+        finish(a, title=title, xlabel=t("plot.flow.xlabel", lang), ylabel=ylabel, legend=False)
     axes[0].legend(loc="lower left")
     return list(axes)
 
@@ -193,9 +226,12 @@ def _flow_colors(results: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return out
 
 
-def plot_exploding(results: Mapping[float, Mapping[str, Any]], ax: Any = None) -> list[Any]:
+def plot_exploding(
+    results: Mapping[float, Mapping[str, Any]], ax: Any = None, *, lang: str = "en"
+) -> list[Any]:
     """Two panels for :func:`~actlab.experiments.gradients.exploding_gradients`: the gradient norm
-    per layer at initialisation for each gain, and the training loss per SGD step.
+    per layer at initialisation for each gain, and the training loss per SGD step, with the figure
+    text in ``lang`` (``"en"`` or ``"zh"``; default ``"en"``).
 
     The legend is drawn once, in the right panel, where it covers no data.
 
@@ -205,23 +241,26 @@ def plot_exploding(results: Mapping[float, Mapping[str, Any]], ax: Any = None) -
     axes = _as_axes(ax, 2) if ax is not None else list(subplots(2, width=9.0)[1])
     depth = np.asarray(next(iter(results.values()))["norms"]).shape[-1]
     plot_gradient_norms(
-        results, axes[0], title=f"gradient norm per layer at init ({depth} layers, He x gain)"
+        results, axes[0], title=t("plot.exploding.norms_title", lang, depth=depth), lang=lang
     )
     legend = axes[0].get_legend()
     if legend is not None:
         legend.remove()
-    plot_exploding_losses(results, axes[1])
-    axes[1].set_title("training loss, plain SGD")
+    plot_exploding_losses(results, axes[1], lang=lang)
+    axes[1].set_title(t("plot.exploding.loss_title", lang))
     return list(axes)
 
 
-def plot_exploding_losses(results: Mapping[float, Mapping[str, Any]], ax: Any = None) -> Any:
+def plot_exploding_losses(
+    results: Mapping[float, Mapping[str, Any]], ax: Any = None, *, lang: str = "en"
+) -> Any:
     """Training loss per SGD step on a log scale; a cross marks where it became inf or NaN.
 
     Args:
         results: ``{gain: {"losses": array, "first_nonfinite": int or None}}`` from
             :func:`~actlab.experiments.gradients.exploding_gradients`.
         ax: the Axes; a new figure if None.
+        lang: the language of the labels, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes.
@@ -240,10 +279,17 @@ def plot_exploding_losses(results: Mapping[float, Mapping[str, Any]], ax: Any = 
         color = palette[i]
         ok = np.isfinite(losses)
         ax.plot(
-            steps[ok], losses[ok], marker="o", markersize=3, color=color, label=_label(float(gain))
+            steps[ok],
+            losses[ok],
+            marker="o",
+            markersize=3,
+            color=color,
+            label=_label(float(gain), lang),
         )
         if r.get("first_nonfinite") is not None:
             k = int(r["first_nonfinite"])
             ax.plot([k], [top * 10], marker="x", markersize=8, color=color, linestyle="none")
     ax.set_yscale("log")
-    return finish(ax, xlabel="SGD step", ylabel="training loss (x = inf/NaN)")
+    return finish(
+        ax, xlabel=t("plot.exploding.xlabel", lang), ylabel=t("plot.exploding.ylabel", lang)
+    )

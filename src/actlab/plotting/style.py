@@ -2,7 +2,8 @@
 
 Every figure of the course is made through :func:`subplots`, which applies :func:`apply_style` and
 caps the size of a row of panels at 9 x 3.5 inches at 90 dpi, so a stored chapter stays small.
-Figure text is English only: matplotlib's default font has no CJK glyphs.
+Figure text comes from :mod:`actlab.i18n` in the language a plotting function is given (``lang``);
+Chinese text is drawn with the course's CJK font (:mod:`actlab.plotting.fonts`).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.plotting.style import _as_axes, colors_for, finish, subplots
 
 __all__ = ["plot_centring", "plot_training_curves"]
@@ -16,9 +17,10 @@ def plot_training_curves(
     curves: Mapping[str, Any],
     ax: Any = None,
     *,
-    ylabel: str = "training error",
+    ylabel: str | None = None,
     title: str | None = None,
     log: bool = False,
+    lang: str = "en",
 ) -> Any:
     """One line per entry of ``curves``: the mean over seeds, the min-max range shaded.
 
@@ -27,9 +29,10 @@ def plot_training_curves(
             ``(epochs + 1,)``, or a list of row dicts from :func:`actlab.networks.train` (then the
             ``train_error`` column is drawn).
         ax: the Axes; a new figure if None.
-        ylabel: y-axis label. Default: ``"training error"``.
+        ylabel: y-axis label. Default: "training error" in ``lang``.
         title: panel title.
         log: log-scale y axis. Default: False.
+        lang: the language of the axis labels, ``"en"`` or ``"zh"``. Default: ``"en"``.
 
     Returns:
         The Axes.
@@ -52,12 +55,15 @@ def plot_training_curves(
             )
     if log:
         ax.set_yscale("log")
-    return finish(ax, title=title, xlabel="epoch", ylabel=ylabel)
+    if ylabel is None:
+        ylabel = t("plot.training.error", lang)
+    return finish(ax, title=title, xlabel=t("plot.training.epoch", lang), ylabel=ylabel)
 
 
-def plot_centring(results: Any, ax: Any = None) -> Any:
+def plot_centring(results: Any, ax: Any = None, *, lang: str = "en") -> Any:
     """Training-error curves of :func:`~actlab.experiments.centring.centring_comparison`, one line
-    per variant (mean over seeds, range shaded); the piecewise-linear twins are dotted.
+    per variant (mean over seeds, range shaded); the piecewise-linear twins are dotted. The figure
+    text is in ``lang`` (``"en"`` or ``"zh"``; default ``"en"``).
 
     Returns:
         The Axes.
@@ -68,7 +74,8 @@ def plot_centring(results: Any, ax: Any = None) -> Any:
     ax = plot_training_curves(
         {r["variant"]: r["train_error"] for r in results},
         ax,
-        title="digits, same MLP and plain SGD for every variant",
+        title=t("plot.centring.title", lang),
+        lang=lang,
     )
     for line, r in zip(ax.get_lines(), results, strict=True):
         if not r.get("smooth", True):
