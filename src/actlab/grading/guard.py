@@ -23,7 +23,7 @@ student cannot touch, and they see what a static scan cannot: names built at run
   loading libraries through ``ctypes``, and opening a process's memory through ``/proc``.
 
 A code object belongs to the student when its file name starts with
-:data:`actlab.grading.kernel.STUDENT_CELL`: the kernel names the code of each student cell so.
+:data:`STUDENT_CELL`: the kernel names the code of each student cell so.
 """
 
 from __future__ import annotations

@@ -39,9 +39,6 @@ from typing import Any
 __all__ = ["Replies", "main", "serve"]
 
 _PR_SET_DUMPABLE = 4
-STUDENT_CELL = "<cell student "
-"""How the code of a student's cell is named (``co_filename``), so the run-time checks can tell
-the student's calls from the library's and the grader's."""
 
 
 class _CappedText(io.TextIOBase):
@@ -146,6 +143,8 @@ def _make_shell() -> Any:
     shell.compile.actlab_kind = "student"
 
     def code_name(raw_code: str, transformed_code: str, number: int) -> str:
+        # "<cell student N>" for the student's cells (guard.STUDENT_CELL): the run-time checks
+        # tell the student's calls from the library's and the grader's by this name
         return f"<cell {shell.compile.actlab_kind} {number}>"
 
     shell.compile.get_code_name = code_name

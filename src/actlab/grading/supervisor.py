@@ -104,7 +104,7 @@ def _rehearse(cells: list[str]) -> list[str]:
     return [n for n in names if isinstance(n, str) and n not in sys.modules]
 
 
-def _sysv(kind: str) -> list[list[str]]:
+def _sysv(kind: str) -> list[dict[str, str]]:
     try:
         with open(f"/proc/sysvipc/{kind}", encoding="ascii", errors="replace") as fh:
             lines = fh.read().splitlines()
@@ -113,7 +113,7 @@ def _sysv(kind: str) -> list[list[str]]:
     if not lines:
         return []
     header = lines[0].split()
-    return [dict(zip(header, ln.split(), strict=False)) for ln in lines[1:]]  # type: ignore[misc]
+    return [dict(zip(header, ln.split(), strict=False)) for ln in lines[1:]]
 
 
 def ipc_bytes() -> int:
