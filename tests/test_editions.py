@@ -108,6 +108,9 @@ def test_numbers_are_the_measured_ones() -> None:
         "0.062", "1e-13", "-2.5e-3", "2012",
     ]  # fmt: skip
     assert editions.numbers("深度为10时比值为0.062，第2.4节") == ["0.062", "2.4"]
+    # a number that ends a sentence counts; a version number or a file name does not
+    assert editions.numbers("see section 2.4. It fell to 0.0554.\n") == ["2.4", "0.0554"]
+    assert editions.numbers("numpy 2.4.1 and data.v2.csv, 12.5.txt") == []
 
 
 PAIRED = [p for p in editions.english_notebooks() if editions.chinese_path(p).exists()]

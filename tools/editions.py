@@ -36,9 +36,10 @@ SUFFIX = ".zh-CN.ipynb"
 LANG_LINE = re.compile(r'^LANG = "(en|zh)"(?P<rest>\s*(#.*)?)$', re.MULTILINE)
 UNTRANSLATED = "<!-- UNTRANSLATED: translate this cell, then run tools/editions.py translated -->"
 # measured values: decimals, scientific notation, and numbers of three or more digits
-# (ASCII boundaries: in Chinese a number sits right next to hanzi, which count as word characters)
+# (ASCII boundaries: in Chinese a number sits right next to hanzi, which count as word characters;
+# a full stop after a number ends the sentence, "section 2.4.", where "2.4.1" goes on)
 NUMBER = re.compile(
-    r"(?<![A-Za-z0-9_.])[-\u2212]?(?:\d+\.\d+(?:e[-+\u2212]?\d+)?|\d+e[-+\u2212]?\d+|\d{3,})(?![A-Za-z0-9_.])"
+    r"(?<![A-Za-z0-9_.])[-\u2212]?(?:\d+\.\d+(?:e[-+\u2212]?\d+)?|\d+e[-+\u2212]?\d+|\d{3,})(?![A-Za-z0-9_]|\.\w)"
 )
 
 
