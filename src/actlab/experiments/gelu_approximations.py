@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SIGMOID_GELU_SCALE", "gelu_approximation_errors"]
+__all__ = [
+    "SIGMOID_GELU_SCALE",
+    "gelu_approximation_errors",
+    "summary_rows",
+]
 
 #: The slope of the sigmoid approximation x * sigmoid(1.702 x) (Hendrycks & Gimpel 2016).
 SIGMOID_GELU_SCALE = 1.702
@@ -90,3 +94,11 @@ def gelu_approximation_errors(
         at = float(np.abs(x[ties]).max())
         summary.append({"name": name, "formula": formula, "max_abs_error": peak, "at_abs_x": at})
     return {"x": x, "exact": exact, "approximations": values, "errors": errors, "summary": summary}
+
+
+def summary_rows(result: dict[str, object]) -> list[dict[str, object]]:
+    """:func:`gelu_approximation_errors`'s summary with the columns the chapter prints."""
+    return [
+        {"approximation": r["name"], "max error": r["max_abs_error"], "at |x|": r["at_abs_x"]}
+        for r in result["summary"]
+    ]

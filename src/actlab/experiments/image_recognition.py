@@ -21,7 +21,14 @@ import numpy as np
 
 from actlab.experiments._fitting import make_mlp64, train_until
 
-__all__ = ["backward_shrink", "best_learning_rates", "epochs_to_error", "learning_rate_grid"]
+__all__ = [
+    "backward_shrink",
+    "best_learning_rates",
+    "best_rows",
+    "epochs_to_error",
+    "grid_rows",
+    "learning_rate_grid",
+]
 
 
 def epochs_to_error(
@@ -269,3 +276,30 @@ def backward_shrink(
             }
         )
     return rows
+
+
+def grid_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """:func:`learning_rate_grid` with the columns the chapter prints."""
+    return [
+        {
+            "hidden layers": r["depth"],
+            "activation": r["activation"],
+            "lr": r["lr"],
+            "epochs to 5 %": r["epochs_text"],
+        }
+        for r in rows
+    ]
+
+
+def best_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
+    """:func:`best_learning_rates` with the columns the chapter prints."""
+    return [
+        {
+            "hidden layers": r["depth"],
+            "activation": r["activation"],
+            "best lr": r["lr"],
+            "epochs to 5 %": r["epochs_text"],
+            "last training error": r["final_error"],
+        }
+        for r in rows
+    ]

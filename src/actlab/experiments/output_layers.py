@@ -21,9 +21,13 @@ from collections.abc import Sequence
 import numpy as np
 
 __all__ = [
+    "gradient_facts",
+    "loss_rows",
     "output_gradient_curves",
+    "probability_facts",
     "probability_outputs",
     "regression_output_comparison",
+    "regression_rows",
     "stable_loss_table",
 ]
 
@@ -218,3 +222,39 @@ def _sigmoid_module():
     from actlab.activations.registry import get
 
     return get("sigmoid").module()
+
+
+def probability_facts(result: dict[str, object]) -> dict[str, object]:
+    """The rescaling identity of :func:`probability_outputs`, for printing (a rounding-level bound)."""
+    from actlab.plotting.tables import Below
+
+    return {"max |(1 + tanh x)/2 - sigmoid(2x)|": Below(float(result["rescaled_difference"]), 1e-12)}
+
+
+def loss_rows(rows: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """:func:`stable_loss_table` with the short column names the chapter prints."""
+    names = {
+        "z": "z", "bce_naive": "BCE textbook", "bce_fused": "BCEWithLogits", "bce_exact": "BCE exact",
+        "ce_naive": "CE textbook", "ce_fused": "cross_entropy", "ce_exact": "CE exact",
+    }
+    return [{label: r[key] for key, label in names.items()} for r in rows]
+
+
+def gradient_facts(curves: dict[str, np.ndarray], z: float = -10.0) -> dict[str, float]:
+    """|dL/dz| of BCE and of squared error at logit ``z`` (a point of the curves' grid)."""
+    at = np.flatnonzero(curves["z"] == z)
+    if at.size != 1:
+        raise ValueError(f"gradient_facts: z = {z!r} is not a point of the curves' grid")
+    i = int(at[0])
+    return {
+        f"|dL/dz| BCE, z = {z:g}": float(abs(curves["grad_bce"][i])),
+        f"|dL/dz| MSE, z = {z:g}": float(abs(curves["grad_mse"][i])),
+    }
+
+
+def regression_rows(result: dict[str, object]) -> list[dict[str, object]]:
+    """:func:`regression_output_comparison`'s rows with the columns the chapter prints."""
+    return [
+        {"output": r["output"], "train MSE": r["mse"], "min": r["pred_min"], "max": r["pred_max"]}
+        for r in result["rows"]
+    ]

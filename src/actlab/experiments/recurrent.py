@@ -33,7 +33,14 @@ from torch import nn
 
 from actlab.experiments._fitting import fit, numpy_reset
 
-__all__ = ["LastStepRegressor", "gru_gates", "marked_value_task", "recurrent_memory_comparison"]
+__all__ = [
+    "LastStepRegressor",
+    "gru_gates",
+    "marked_value_task",
+    "memory_facts",
+    "memory_rows",
+    "recurrent_memory_comparison",
+]
 
 
 def marked_value_task(
@@ -207,3 +214,19 @@ def gru_gates(gru: nn.GRU, inputs: np.ndarray) -> dict[str, np.ndarray]:
         np.abs(reference.double().numpy() - out["hidden"]).max()
     )
     return result
+
+
+def memory_facts(result: dict[str, object]) -> dict[str, object]:
+    """The baseline of :func:`recurrent_memory_comparison` and the gates' agreement with torch."""
+    from actlab.plotting.tables import Below
+
+    facts: dict[str, object] = {"predicting 0 (the mean), test MSE": result["baseline_mse"]}
+    if "gates" in result:
+        gates = result["gates"]
+        facts["max |gates - torch|"] = Below(float(gates["max_abs_diff_vs_torch"]), 1e-12)
+    return facts
+
+
+def memory_rows(result: dict[str, object]) -> list[dict[str, object]]:
+    """:func:`recurrent_memory_comparison`'s rows with the columns the chapter prints."""
+    return [{"cell": r["kind"], "test MSE": r["test_mse"]} for r in result["rows"]]

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 __all__ = [
     "COST_OPS",
     "HIDDEN",
+    "appendix_keys",
     "attained_ends",
+    "criteria_rows",
     "criteria_table",
     "format_range",
     "gradient_profile",
@@ -225,3 +227,20 @@ def criteria_table(keys: Sequence[str] | None = None) -> list[dict[str, object]]
             }
         )
     return rows
+
+
+def appendix_keys() -> list[str]:
+    """The elementwise activations not in :data:`HIDDEN`, in registry order (the appendix table)."""
+    from actlab.activations.registry import records
+
+    return [r.key for r in records("elementwise") if r.key not in HIDDEN]
+
+
+def criteria_rows(keys: Sequence[str] | None = None) -> list[dict[str, object]]:
+    """:func:`criteria_table` with the short column names the chapter prints."""
+    names = {
+        "name": "activation", "range": "range", "smoothness": "smooth", "saturates": "saturates",
+        "max_grad": "max f'", "zero_grad": "f' = 0 on", "zero_centred": "zero-centred",
+        "monotonic": "monotonic", "parameters": "params", "cost": "cost",
+    }
+    return [{label: row[key] for key, label in names.items()} for row in criteria_table(keys)]

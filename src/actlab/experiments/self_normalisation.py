@@ -22,6 +22,7 @@ from scipy.special import ndtr
 __all__ = [
     "SELU_ALPHA",
     "SELU_SCALE",
+    "fixed_point_facts",
     "iterate_selu_moments",
     "iteration_rows",
     "selu_moments",
@@ -158,3 +159,21 @@ def iteration_rows(
         it = iterate_selu_moments(0.0, float(start), steps=max(layers))
         rows.append({"start_var": float(start), **{f"var_{k}": float(it["var"][k - 1]) for k in layers}})
     return rows
+
+
+def fixed_point_facts(mean: float, variance: float) -> dict[str, object]:
+    """SELU of N(0, 1): a quadrature's moments and the closed form's, as bounds on the errors.
+
+    Args:
+        mean: the mean computed by quadrature.
+        variance: the variance computed by quadrature.
+    """
+    from actlab.plotting.tables import Below
+
+    closed_mean, closed_variance = selu_moments(0.0, 1.0)
+    return {
+        "grid: |mean|": Below(abs(float(mean)), 1e-8),
+        "grid: |variance - 1|": Below(abs(float(variance) - 1.0), 1e-8),
+        "closed form: |mean|": Below(abs(closed_mean), 1e-12),
+        "closed form: |variance - 1|": Below(abs(closed_variance - 1.0), 1e-12),
+    }

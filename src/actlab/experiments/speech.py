@@ -28,7 +28,12 @@ import numpy as np
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
-__all__ = ["VOWEL_FORMANTS", "acoustic_model_comparison", "vowel_frames"]
+__all__ = [
+    "VOWEL_FORMANTS",
+    "acoustic_model_comparison",
+    "frame_facts",
+    "vowel_frames",
+]
 
 #: F1, F2, F3 in Hz of ten American English vowels, adult male averages (Peterson & Barney 1952).
 VOWEL_FORMANTS: dict[str, tuple[float, float, float]] = {
@@ -194,3 +199,12 @@ def acoustic_model_comparison(
         errs = [r["test_error"] for r in rows if r["model"] == model]
         summary.append({"model": model, "mean": float(np.mean(errs)), "std": float(np.std(errs))})
     return {"rows": rows, "summary": summary}
+
+
+def frame_facts(data: dict[str, np.ndarray]) -> dict[str, object]:
+    """The size of a :func:`vowel_frames` set, for printing."""
+    return {
+        "frames": int(data["X"].shape[0]),
+        "filter-bank energies": int(data["X"].shape[1]),
+        "vowels": " ".join(str(v) for v in data["labels"]),
+    }

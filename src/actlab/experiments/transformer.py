@@ -28,7 +28,13 @@ from torch import nn
 from actlab.experiments._fitting import error_rate, fit, numpy_reset
 from actlab.reproducibility import rng
 
-__all__ = ["TinyTransformer", "negation_sentiment_task", "transformer_ffn_comparison"]
+__all__ = [
+    "TinyTransformer",
+    "negation_sentiment_task",
+    "result_facts",
+    "result_rows",
+    "transformer_ffn_comparison",
+]
 
 
 def negation_sentiment_task(
@@ -210,3 +216,21 @@ def transformer_ffn_comparison(
                 }
             )
     return {"rows": rows, "bag_of_words_error": float(np.mean(polarity.astype(np.int64) != y_te))}
+
+
+def result_facts(result: dict[str, object]) -> dict[str, object]:
+    """The baseline of :func:`transformer_ffn_comparison`, for printing."""
+    return {"bag-of-words rule, test error": result["bag_of_words_error"]}
+
+
+def result_rows(result: dict[str, object]) -> list[dict[str, object]]:
+    """:func:`transformer_ffn_comparison`'s rows with the columns the chapter prints."""
+    return [
+        {
+            "FFN activation": r["activation"],
+            "train error": r["train_error"],
+            "test error": r["test_error"],
+            "FFN values exactly 0": r["ffn_zero_fraction"],
+        }
+        for r in result["rows"]
+    ]

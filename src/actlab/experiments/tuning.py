@@ -22,7 +22,12 @@ import torch
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
 
-__all__ = ["ShiftedReLU", "slope_sweep", "threshold_as_bias"]
+__all__ = [
+    "ShiftedReLU",
+    "slope_sweep",
+    "threshold_as_bias",
+    "threshold_facts",
+]
 
 
 def slope_sweep(
@@ -158,4 +163,14 @@ def threshold_as_bias(theta: float = 0.5, *, seed: int = 0) -> dict[str, float]:
         "theta": float(theta),
         "max_abs_difference": float((a - b).abs().max()),
         "output_scale": float(a.abs().max()),
+    }
+
+
+def threshold_facts(result: dict[str, float]) -> dict[str, object]:
+    """:func:`threshold_as_bias` for printing: the difference is at rounding level, shown as a bound."""
+    from actlab.plotting.tables import Below
+
+    return {
+        "max |output difference|": Below(result["max_abs_difference"], 1e-12),
+        "max |output|": result["output_scale"],
     }
