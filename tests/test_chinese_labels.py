@@ -282,3 +282,20 @@ def test_the_explorer_describes_an_activation_in_chinese() -> None:
     en, zh = _describe(get("hardshrink")), _describe(get("hardshrink"), "zh")
     assert "range (-∞, ∞) · smoothness discontinuous · saturates: none · zero-centred: yes" in en
     assert "值域(-∞, ∞) · 平滑性不连续 · 饱和：无 · 零中心：是" in zh
+
+
+def test_the_chinese_explorer_labels_its_controls_and_figure_in_chinese() -> None:
+    import ipywidgets
+
+    from actlab import widgets
+
+    explorer = widgets.activation_explorer("leaky_relu", lang="zh")
+    (picker,) = [w for w in explorer.children if isinstance(w, ipywidgets.Dropdown)]
+    (info,) = [w for w in explorer.children if isinstance(w, ipywidgets.HTMLMath)]
+    (image,) = [w for w in explorer.children if isinstance(w, ipywidgets.Image)]
+    assert picker.description == "激活函数" and "零中心：否" in info.value
+    english = widgets.activation_explorer("leaky_relu")
+    (english_image,) = [w for w in english.children if isinstance(w, ipywidgets.Image)]
+    assert bytes(image.value) != bytes(english_image.value)  # the legend is drawn in Chinese
+    with pytest.raises(ValueError, match=r"unknown language 'de'"):
+        widgets.activation_explorer("relu", lang="de")

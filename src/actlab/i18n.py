@@ -41,6 +41,10 @@ Chinese included, is a ``ValueError`` that lists what is accepted.
 
 * A plotting function takes a keyword ``lang: str = "en"`` and passes it to every :func:`t` call
   for its text; names of activations (ReLU, GELU) and formulas stay as they are in both languages.
+* So does a function that labels results for printing (an experiment's ``*_table`` or
+  ``*_facts``), and :func:`actlab.plotting.format_table` and ``format_facts``, which print
+  booleans as ``yes``/``no`` or ``是``/``否``. A chapter sets ``LANG`` once, in its setup cell, and
+  passes ``lang=LANG`` to every such call (``tools/editions.py``).
 * A check decides in a language-neutral way and reports a key plus fields (``"check.nan"``,
   ``{"x": "1e4"}``); the text is made by :func:`t` where it is shown (the notebook's ``check()``,
   ``actlab validate``, the feedback files of ``actlab grade``), in the submission's language:
