@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,50 @@ def style_problems(markdown: str, claims: list[str]) -> list[str]:
     return problems
 
 
+def _punctuation(ch: str) -> bool:
+    return unicodedata.category(ch)[0] in "PS"
+
+
+def emphasis_problems(markdown: str) -> list[str]:
+    """``**`` and ``*`` that CommonMark (and so JupyterLab) will not take as emphasis.
+
+    A delimiter opens only if it is left-flanking and closes only if it is right-flanking. In
+    Chinese this bites where full-width punctuation is inside the emphasis and text follows it,
+    ``**正确。**下文``, or where the emphasis starts with a formula right after a hanzi; write
+    ``**正确**。下文``. Math is replaced by ``@`` (JupyterLab hides it from the Markdown parser
+    behind such placeholders) and code by a letter.
+    """
+    text = _COMMENT.sub("", markdown)
+    text = _FENCE.sub("x", text)
+    text = _DISPLAY_MATH.sub("@", text)
+    text = _MATH.sub("@", text)
+    text = _CODE.sub("x", text)
+    problems = []
+    for line in text.splitlines():
+        line = re.sub(r"^\s*[*-] ", "  ", line)  # list bullets are no delimiters
+        expected = {"**": "open", "*": "open"}
+        for m in re.finditer(r"\*+", line):
+            run = m.group(0)
+            if run not in expected:
+                problems.append(f"{run!r} in {line!r}")
+                continue
+            before = line[m.start() - 1] if m.start() > 0 else " "
+            after = line[m.end()] if m.end() < len(line) else " "
+            left = not after.isspace() and (
+                not _punctuation(after) or before.isspace() or _punctuation(before)
+            )
+            right = not before.isspace() and (
+                not _punctuation(before) or after.isspace() or _punctuation(after)
+            )
+            if left if expected[run] == "open" else right:
+                expected[run] = "close" if expected[run] == "open" else "open"
+            else:
+                problems.append(
+                    f"{run} cannot {expected[run]} at {line[max(0, m.start() - 8) : m.end() + 8]!r}"
+                )
+    return problems
+
+
 def _markdown_cells(path: Path) -> list[tuple[str, str]]:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     return [(c["id"], "".join(c["source"])) for c in cells if c["cell_type"] == "markdown"]
@@ -88,7 +133,17 @@ def claims() -> list[str]:
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.name for p in CHAPTERS])
 def test_chinese_chapters_write_the_course_style(chapter: Path, claims: list[str]) -> None:
     problems = [
-        f"{cell}: {p}" for cell, text in _markdown_cells(chapter) for p in style_problems(text, claims)
+        f"{cell}: {p}"
+        for cell, text in _markdown_cells(chapter)
+        for p in style_problems(text, claims)
+    ]
+    assert problems == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.name for p in CHAPTERS])
+def test_bold_and_italic_in_chinese_chapters_render(chapter: Path) -> None:
+    problems = [
+        f"{cell}: {p}" for cell, text in _markdown_cells(chapter) for p in emphasis_problems(text)
     ]
     assert problems == []
 
@@ -141,3 +196,13 @@ def test_the_style_check_reads_prose_only_and_bites(claims: list[str]) -> None:
         assert style_problems(text, claims), text
     assert is_source_quote("Sigmoid或Tanh函数...能够提供介于0和1之间的输出", claims)
     assert not is_source_quote("Sigmoid函数能够提供介于0和1之间的输出", claims)
+
+
+def test_the_emphasis_check_finds_what_commonmark_will_not_render() -> None:
+    good = "- **非线性**：$f$离直线多远。**正确**。*每个*样本，**$x$** 和 **1/4**，\n**正确。**\n"
+    assert emphasis_problems(good) == []
+    assert emphasis_problems("**定理。**Cybenko证明") == [
+        "** cannot close at '**定理。**Cybenko证'"
+    ]
+    assert emphasis_problems("约定**$x = 0$**（图中）")[0].startswith("** cannot open")
+    assert emphasis_problems("**不严谨。**好处")
