@@ -32,6 +32,7 @@ an attribute of an imported module, ``/proc`` paths). The allowed magics are ``%
 from __future__ import annotations
 
 import ast
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -491,9 +492,22 @@ def _items(test: Any) -> list[tuple[str, str]]:
     return items
 
 
+_PARSE_LOCK = threading.Lock()
+
+
 def scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
     """Scan the cells to run (:func:`actlab.grading.grader.build_cells`) for each test of ``tests``
-    (the plan's :class:`~actlab.grading.plan.TestCell`, with ``forbidden`` and ``no_overflow``)."""
+    (the plan's :class:`~actlab.grading.plan.TestCell`, with ``forbidden`` and ``no_overflow``).
+
+    The batch grades submissions in threads; CPython's ``ast.parse`` is not safe to call from
+    several threads at once (3.11 raises ``SystemError: AST constructor recursion depth
+    mismatch``), so one scan runs at a time. A scan takes milliseconds.
+    """
+    with _PARSE_LOCK:
+        return _scan_cells(cells, tests)
+
+
+def _scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
     by_id = {t.grade_id: t for t in tests}
     result = Scan()
     statements: list[_Statement] = []
