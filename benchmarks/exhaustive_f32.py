@@ -403,7 +403,7 @@ def compare(case: Case, x32: np.ndarray, o32: np.ndarray, r: np.ndarray, verify:
     """
     st = Stats(n=int(x32.size))
     n = x32.size
-    tocheck: list[np.ndarray] = []
+    tocheck: list[tuple[np.ndarray, np.ndarray]] = []
     best, best_i = -1.0, -1
     # per-block buffers
     m = min(n, BLOCK)
@@ -491,6 +491,17 @@ def _judge_rest(case: Case, x32: np.ndarray, o32: np.ndarray, r: np.ndarray, idx
     sure |= np.isnan(o) & np.isfinite(rr)  # a NaN for a finite value: wrong whatever the digits
     err = np.where(np.isnan(o), np.inf, err_mid)
     st.over1 += int(np.count_nonzero(sure & ((err_lo > 1) | np.isnan(o))))
+    # beyond the float32 range: the exact value rounds to +-inf where it exceeds 2^128 - 2^103
+    with np.errstate(all="ignore"):
+        bound = case.bound.rel * 2 * np.spacing(np.abs(rr)) + case.bound.window(x32[idx].astype(np.float64))
+        big = ~sure & np.isfinite(rr) & ~np.isnan(o) & (np.abs(rr) - bound > OVERFLOW32)
+        if big.any():
+            ok = o == np.copysign(np.inf, rr)
+            e_big = np.where(ok, 0.0, np.abs(oe - rr) / 2.0**104)
+            err = np.where(big, e_big, err)
+            st.correct += int(np.count_nonzero(big & ok))
+            st.over1 += int(np.count_nonzero(big & (e_big > 1)))
+            sure |= big
     left = np.flatnonzero(~sure)
     if left.size:
         left = _exact_tiers(case, x32, o32, idx, left, err, st, use_mpmath)

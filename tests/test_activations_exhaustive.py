@@ -275,3 +275,13 @@ def test_errors_among_the_subnormals_use_their_constant_ulp() -> None:
     """silu(-2^-149) = -2^-150 + 2^-300/4 rounds to -0: half an ULP (2^-149), not a whole one."""
     res = E.run_chunk(0x80000001, 0x80000002, [_case("silu")], n_verify=1)["silu"]
     assert res.correct == 1 and res.by_rule == 1 and res.max_err == 0.5
+
+
+def test_overflow_to_inf_is_correct_rounding() -> None:
+    """selu(x) = 1.0507 x exceeds the float32 range for the largest x: inf is correctly rounded."""
+    lo = 0x7F7FFF00
+    res = E.run_chunk(lo, lo + 256, [_case("selu")], n_verify=2)["selu"]
+    assert res.n == 256 and res.correct == 256 and res.max_err == 0 and res.resolved == 0
+    wrong = dataclasses.replace(_case("selu"), ours=lambda x: np.full_like(x, np.finfo(F32).max))
+    res = E.run_chunk(lo, lo + 256, [wrong], n_verify=0)["selu"]
+    assert res.correct == 0 and res.over1 == 256
