@@ -285,3 +285,27 @@ def test_overflow_to_inf_is_correct_rounding() -> None:
     wrong = dataclasses.replace(_case("selu"), ours=lambda x: np.full_like(x, np.finfo(F32).max))
     res = E.run_chunk(lo, lo + 256, [wrong], n_verify=0)["selu"]
     assert res.correct == 0 and res.over1 == 256
+
+
+def test_tanhshrink_ties_of_x_minus_one_are_decided_by_its_tail() -> None:
+    """tanhshrink(x) = x - 1 + 2e^(-2x)/(1 + e^(-2x)): for 2^24 <= x < 2^25, x - 1 is a float32
+    midpoint and mpmath sees no tail at any usable precision; the identity puts it above."""
+    case = _case("tanhshrink")
+    lo = 0x4BC00000  # x = 2^24 * 1.5, float32 spacing 2
+    res = E.run_chunk(lo, lo + 64, [case], n_verify=0)["tanhshrink"]
+    assert res.by_rule == 64 and res.resolved == 0 and res.correct == 64
+    naive = dataclasses.replace(case, ours=lambda x: (x.astype(np.float64) - 1).astype(F32))
+    res = E.run_chunk(lo, lo + 64, [naive], n_verify=0)["tanhshrink"]
+    assert res.correct == 32  # ties to even: half of them went below x - 1
+    # the identity's side, against mpmath where the tail is still visible (|x| in [20, 40])
+    hi, lo_ = case.pair(np.array([20.0, -23.5, 31.25, -40.0]))
+    with mp.workdps(100):
+        for h, s, v in zip(hi, lo_, [20.0, -23.5, 31.25, -40.0], strict=True):
+            assert mp.sign(mp.mpf(v) - mp.tanh(mp.mpf(v)) - mp.mpf(h)) == s
+
+
+def test_mp_midpoint() -> None:
+    with mp.workdps(60):
+        assert E.mp_midpoint(1 + mp.mpf(2) ** -24) and E.mp_midpoint(-(3 * mp.mpf(2) ** -150))
+        assert not E.mp_midpoint(1 + mp.mpf(2) ** -23) and not E.mp_midpoint(mp.mpf(0))
+        assert not E.mp_midpoint(1 + mp.mpf(2) ** -24 + mp.mpf(10) ** -50)

@@ -1825,7 +1825,8 @@ def _tanhshrink_kernel(x: np.ndarray, o: np.ndarray, lowp: bool = False) -> None
             acc *= np.tanh(v)
             o[idx] = acc
         return
-    small = np.abs(x) < _TANHSHRINK_SERIES_BOUND
+    ax = np.abs(x)
+    small = ax < _TANHSHRINK_SERIES_BOUND
 
     def series(xs: np.ndarray) -> np.ndarray:
         z = xs * xs
@@ -1838,6 +1839,12 @@ def _tanhshrink_kernel(x: np.ndarray, o: np.ndarray, lowp: bool = False) -> None
         return acc
 
     _fix_subset(x, small, o, series)
+    # For large |x|, x - tanh(x) = x - sign(x) + sign(x) 2e^(-2|x|) / (1 + e^(-2|x|)): the float64
+    # value is x - sign(x), halfway between two float32 numbers for 2^24 <= |x| < 2^25, and the
+    # exact value lies beyond it, towards x: one float64 unit that way decides the tie
+    idx, v = _subset(x, ax >= 2.0**24)
+    if idx.size:
+        o[idx] = np.nextafter(o[idx], v)
 
 
 def _tanhshrink_lowp(x: np.ndarray, o: np.ndarray) -> None:
