@@ -81,7 +81,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/grading.py
 
 release: $(VENV)/.installed-test
-	$(BIN)/actlab release
+	$(BIN)/actlab release --force
 
 # Re-executes notebooks and stores their outputs: make outputs [NB="chapters/01_overview.ipynb ..."]
 outputs: $(VENV)/.installed-test
