@@ -6,24 +6,32 @@ compared with the exact value rounded to float32 (round to nearest, ties to even
 reports per function: the largest error in ULP (of the exact value, in float32), the share of
 correctly rounded results, the count of results more than 1 ULP off and the worst input.
 
-The reference is right by construction:
+The reference is right by construction, in three tiers:
 
 * **the float64 kernel**: the same function called on the input converted to float64. Its error
   bound ``delta = B ulp64(f) + A`` (``A`` only within a window around the zero of a derivative) is
   stated in :data:`BOUNDS`. The test suite checks the same bounds against the 50-digit mpmath table
   (``tests/test_activations_accuracy.py``: ``test_float64_stretch_goal`` and
-  ``test_float64_bounds_of_the_exempt``), and this script checks them again (below).
+  ``test_float64_bounds_of_the_exempt``), and this script checks them again (below). Where
+  ``[r - delta, r + delta]`` around the float64 value ``r`` holds no float32 rounding boundary
+  (a midpoint between two neighbouring float32 numbers), the correctly rounded value is known.
+* **exact rules**, for the inputs that come in millions where the bound cannot decide: near 0,
+  ``f(x) = a1 x + a2 x^2 + ...`` with ``a1`` a power of two puts the exact value on the side of
+  ``a2`` (SiLU, Swish, GELU, Hardswish at the smallest x, where the float64 value x/2 is a
+  midpoint); the leaky products, Softshrink's ``x -+ lambd``, the quotients ``(a x + 3)/6``
+  (Hardsigmoid, the derivative of Hardswish) are formed exactly as sums of two float64 numbers;
+  Tanhshrink's ``x - sign(x)`` plus a tail of ``2e^(-2|x|)`` decides its ties at large |x| (no
+  finite precision sees that tail). See :func:`exact_pairs` and :func:`taylor_rule`.
 * **mpmath** (the definitions of ``benchmarks/make_reference.py``, at 40 digits, confirmed at 60)
-  wherever the bound cannot decide: where ``[r - delta, r + delta]`` around the float64 value ``r``
-  holds a float32 rounding boundary (a midpoint between two neighbouring float32 numbers, so that
-  the correctly rounded value is not known), where a result of ours that is not the rounded ``r``
-  may lie on either side of 1 ULP, and where the float64 value is not finite. A value that matches
-  a midpoint to 60 digits is taken to be that midpoint (exact ties occur for the rational functions,
-  hardsigmoid's ``(x + 3)/6`` for one; a transcendental value at a float32 input does not come that
-  close).
-* **the bound itself is verified**: at every input sent to mpmath and at ``--verify`` random inputs
-  per chunk and function, ``|r - exact| <= delta``; the table counts the inputs checked and the
-  violations (a violation would void the decisions taken from the bound; none is expected).
+  for the rest: where the bound cannot decide, where a result of ours that is not the rounded
+  ``r`` may lie on either side of 1 ULP, and where the float64 value is not finite. A value that
+  is still a float32 midpoint at 180 digits is taken as an exact tie (the rational functions have
+  them); the table counts those ties.
+
+The bound and the rules are checked against mpmath: at every input sent to mpmath, at ``--verify``
+random inputs per chunk and function, and at a few inputs per block decided by a rule. The table
+counts the inputs checked and the failures (a failure would void the decisions taken from the
+bound or the rule; none is expected).
 
 Inputs are the bit patterns 0 .. 2**32 - 1, non-finite patterns skipped, in chunks of
 ``2**chunk_bits`` consecutive patterns (sign, exponent and leading mantissa bits fixed within a chunk).

@@ -15,7 +15,9 @@ Input policy (one place: :mod:`actlab.activations._inputs`):
 
 Accuracy, measured against 50-digit mpmath (``benchmarks/accuracy.py``): float32 within 2 ULP at
 every finite input, float64 within a few ULP; no floating-point warnings for any input, limits at
-±inf, NaN propagated. Derivatives at kinks take PyTorch's autograd values (ReLU'(0) = 0).
+±inf, NaN propagated. Every elementwise forward and derivative is also checked at every finite
+float32 input (``benchmarks/exhaustive_f32.py``, results in ``docs/accuracy.md``). Derivatives at
+kinks take PyTorch's autograd values (ReLU'(0) = 0).
 
 The registry (:mod:`actlab.activations.registry`) holds one record per activation:
 
