@@ -119,3 +119,31 @@ PAIRED = [p for p in editions.english_notebooks() if editions.chinese_path(p).ex
 @pytest.mark.parametrize("english", PAIRED, ids=[p.name for p in PAIRED])
 def test_chapter_editions_are_in_step(english: Path) -> None:
     assert editions.problems(english) == []
+
+
+def test_comments_are_translated_not_compared(tmp_path: Path) -> None:
+    english = _english(tmp_path / "01_x.ipynb")
+    en = nbformat.read(english, as_version=4)
+    en.cells[
+        2
+    ].source = "# print the label and pi\nprint(label(LANG), round(math.pi, 3))  # three digits"
+    nbformat.write(en, english)
+    chinese = editions.sync(english)
+    _translate(chinese)
+    found = editions.problems(english)
+    assert found == [
+        f"{chinese.name} c1: untranslated comment '# print the label and pi'",
+        f"{chinese.name} c1: untranslated comment '# three digits'",
+    ]
+    zh = nbformat.read(chinese, as_version=4)
+    zh.cells[2].source = "# 打印标签和pi\nprint(label(LANG), round(math.pi, 3))  # 三位数字"
+    nbformat.write(zh, chinese)
+    assert editions.problems(english) == []
+    editions.sync(english)
+    assert nbformat.read(chinese, as_version=4).cells[2].source.startswith("# 打印标签"), (
+        "sync keeps translated comments of unchanged code"
+    )
+    zh.cells[2].source = "# 打印标签和pi\nprint(label(LANG), round(math.e, 3))  # 三位数字"
+    nbformat.write(zh, chinese)
+    assert "code differs from English beyond LANG" in editions.problems(english)[0]
+    assert editions.english_comments("x = 1  # delta_l = (delta_{l+1} W_{l+1}^T) * f'(z_l)") == []

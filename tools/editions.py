@@ -8,7 +8,9 @@ The English notebook is the source of the code; the Chinese one is paired with i
 
 * the same cells, with the same ids, types and order;
 * the same code, except the chapter's language setting, ``LANG = "en"`` in English and
-  ``LANG = "zh"`` in Chinese, which every call that draws or prints text takes (``lang=LANG``);
+  ``LANG = "zh"`` in Chinese, which every call that draws or prints text takes (``lang=LANG``),
+  and the comments, which are written in the edition's language (a Chinese comment without a
+  single Chinese character, in words of English, is reported as untranslated);
 * Markdown written in Chinese. Each Chinese Markdown cell records a fingerprint of the English
   cell it translates (``metadata.actlab.source``); when the English cell changes, the translation
   is stale until a translator revises it and runs ``translated``. ``sync`` gives a new English cell
@@ -16,8 +18,8 @@ The English notebook is the source of the code; the Chinese one is paired with i
 * the same measured numbers: every decimal, scientific or three-digit number in a Markdown cell, and
   the sequence of numbers printed by a code cell, agree between the editions.
 
-``sync`` copies the code (keeping the Chinese outputs of code that did not change), adds and removes
-cells to follow the English notebook, and keeps every translation. Run the Chinese notebook
+``sync`` copies the code (keeping the Chinese comments and outputs of code that did not change),
+adds and removes cells to follow the English notebook, and keeps every translation. Run the Chinese notebook
 afterwards (``python tools/run_notebooks.py``) to store its outputs.
 """
 
@@ -25,8 +27,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 import nbformat
@@ -59,6 +63,49 @@ def chinese_code(english_source: str) -> str:
     return LANG_LINE.sub(lambda m: f'LANG = "zh"{m.group("rest")}', english_source)
 
 
+CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# a word, not an identifier or a formula's name (delta_l, W_{l+1}, f(x))
+ENGLISH_WORD = re.compile(r"(?<![A-Za-z0-9_{])[A-Za-z]{3,}(?![A-Za-z0-9_{(])")
+
+
+def comments(source: str) -> list[str]:
+    """The comments of a code cell (IPython's ``%magic`` lines count as code)."""
+    code = "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in source.split("\n")
+    )
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return [
+            line[line.index("#") :] for line in code.split("\n") if line.lstrip().startswith("#")
+        ]
+    return [tok.string for tok in tokens if tok.type == tokenize.COMMENT]
+
+
+def without_comments(source: str) -> str:
+    """``source`` with its comments removed and trailing spaces trimmed, comment-only lines dropped."""
+    lines = source.split("\n")
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return source
+    for tok in reversed([t for t in tokens if t.type == tokenize.COMMENT]):
+        row, col = tok.start
+        lines[row - 1] = lines[row - 1][:col]
+    kept = [line.rstrip() for line, old in zip(lines, source.split("\n"), strict=True)
+            if line.strip() or not old.strip()]  # fmt: skip
+    return "\n".join(kept)
+
+
+def english_comments(source: str) -> list[str]:
+    """Comments with no Chinese character and at least two English words."""
+    return [c for c in comments(source) if not CJK.search(c) and len(ENGLISH_WORD.findall(c)) >= 2]
+
+
+def same_code(english_source: str, chinese_source: str) -> bool:
+    return without_comments(chinese_code(english_source)) == without_comments(chinese_source)
+
+
 def numbers(text: str) -> list[str]:
     return [n.replace("\u2212", "-") for n in NUMBER.findall(text)]
 
@@ -88,8 +135,9 @@ def sync(english: Path) -> Path:
             if (
                 previous is not None
                 and previous.cell_type == "code"
-                and previous.source == new.source
+                and same_code(cell.source, previous.source)
             ):
+                new.source = previous.source  # its comments are translated
                 new.outputs, new.execution_count = previous.outputs, previous.execution_count
         elif previous is not None and previous.cell_type == cell.cell_type:
             new = previous
@@ -141,9 +189,11 @@ def problems(english: Path) -> list[str]:
     for e, z in zip(en.cells, zh.cells, strict=True):
         where = f"{name} {z.id}"
         if e.cell_type == "code":
-            if z.source != chinese_code(e.source):
+            if not same_code(e.source, z.source):
                 found.append(f"{where}: code differs from English beyond LANG; run sync")
-            elif numbers(output_text(e)) != numbers(output_text(z)):
+                continue
+            found.extend(f"{where}: untranslated comment {c!r}" for c in english_comments(z.source))
+            if numbers(output_text(e)) != numbers(output_text(z)):
                 found.append(f"{where}: prints other numbers than English; re-run both editions")
             continue
         if UNTRANSLATED in z.source:
