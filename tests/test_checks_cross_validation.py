@@ -12,7 +12,7 @@ import pytest
 import torch
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.cross_validation import fit_score, imbalanced_moons
 from actlab.grading.spec import get_check, run_probe
 
@@ -133,7 +133,7 @@ def test_wrong_cross_validation_is_named(wrong, symptom: str, right_means: dict)
     verdict = run_and_judge("cross_validate_activations", wrong, **case)
     assert not verdict.passed
     assert symptom in verdict.message, verdict.message
-    assert message_leaks(verdict.message, right_means[len(case["activations"])]) == []
+    assert verdict_leaks(verdict, right_means[len(case["activations"])]) == []
 
 
 def test_malformed_results_are_probe_errors() -> None:

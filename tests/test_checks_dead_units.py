@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from actlab.grading.checks import _references as ref
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.dead_units import (
     _build_torch,
     _dead_case,
@@ -108,7 +108,7 @@ def test_wrong_dead_fraction_is_named(wrong, symptom: str) -> None:
     assert not verdict.passed
     assert symptom in verdict.message, verdict.message
     layers, X = _dead_case({})
-    assert message_leaks(verdict.message, [ref.dead_unit_stats(layers, X)["fraction"]]) == []
+    assert verdict_leaks(verdict, [ref.dead_unit_stats(layers, X)["fraction"]]) == []
 
 
 def test_the_fix_passes_and_plain_relu_dies() -> None:
@@ -135,6 +135,14 @@ def _frozen_blind(num_inputs, num_hiddens, num_outputs):
         (lambda i, h, o: mlp(nn.Tanh, 64), "found 4 with shapes [(64, 64)"),
         (_frozen_blind, "the units stay alive, but the test accuracy after training is"),
         (lambda i, h, o: "relu", "make_model should return a torch.nn.Module, got str"),
+        (
+            # nn.Linear(in, out) with the sizes swapped: the layers do not chain
+            lambda i, h, o: nn.Sequential(
+                nn.Linear(i, h), nn.Tanh(), nn.Linear(h, h), nn.Tanh(), nn.Linear(h, h),
+                nn.Tanh(), nn.Linear(o, h),
+            ),
+            "make_model's layers do not chain (mat1 and mat2 shapes cannot be multiplied",
+        ),
     ],
 )
 def test_wrong_fixes_are_named(wrong, symptom: str) -> None:

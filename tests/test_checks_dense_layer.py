@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from actlab.grading.checks import _references as ref
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.dense_layer import _dense_inputs, _layers
 
 
@@ -47,6 +47,15 @@ WRONG_DENSE = [
     (lambda x, W, b: 2 * (x @ W + b), "off by a constant factor"),
     (lambda x, W, b: x @ W + b.sum(), "is off: relative error"),
     (lambda x, W, b: (x @ W + b).tolist()[0], "returned shape (2,)"),
+    # the (n x d)(d x h) mix-ups: operands swapped, or W transposed as if stored (h, d)
+    (
+        lambda x, W, b: W @ x + b,
+        (
+            "dense_forward multiplies matrices whose shapes do not chain (it was called with "
+            "x (4, 3), W (3, 2), b (2,)): an (n, d) batch times a (d, h) weight matrix is x @ W"
+        ),
+    ),
+    (lambda x, W, b: x @ W.T + b, "dense_forward multiplies matrices whose shapes do not chain"),
 ]
 
 
@@ -57,7 +66,7 @@ def test_wrong_dense_forward_fails_with_its_symptom(wrong, symptom) -> None:
     assert not verdict.passed
     assert symptom in verdict.message
     x, W, b = _dense_inputs(case)
-    assert message_leaks(verdict.message, ref.dense_forward(x, W, b).ravel()) == []
+    assert verdict_leaks(verdict, ref.dense_forward(x, W, b).ravel()) == []
 
 
 WRONG_COMPOSE = [
@@ -75,7 +84,7 @@ def test_wrong_compose_affine_fails_with_its_symptom(wrong, symptom) -> None:
     assert not verdict.passed
     assert symptom in verdict.message
     W, b = ref.compose_affine(_layers({}, (5, 4, 3)))
-    assert message_leaks(verdict.message, np.concatenate([W.ravel(), b])) == []
+    assert verdict_leaks(verdict, np.concatenate([W.ravel(), b])) == []
 
 
 def test_compose_many_that_only_handles_two_layers_fails() -> None:
@@ -85,3 +94,20 @@ def test_compose_many_that_only_handles_two_layers_fails() -> None:
     verdict = run_and_judge("compose_many", first_two)
     assert not verdict.passed
     assert "has shape (6, 4); it should have shape (inputs, outputs) = (6, 2)" in verdict.message
+
+
+def test_a_transposed_weight_is_named_when_the_shapes_are_square() -> None:
+    verdict = run_and_judge("dense_forward", lambda x, W, b: x @ W.T + b, seed=3, shape=[5, 5, 5])
+    assert not verdict.passed
+    assert "dense_forward multiplies by W transposed, or with the operands swapped" in (
+        verdict.message
+    )
+    assert "乘的是W的转置" in verdict.text("zh")
+    x, W, b = _dense_inputs({"seed": 3, "shape": [5, 5, 5]})
+    assert verdict_leaks(verdict, ref.dense_forward(x, W, b).ravel()) == []
+
+
+def test_compose_affine_with_the_operands_swapped_is_named() -> None:
+    verdict = run_and_judge("compose_affine", lambda W1, b1, W2, b2: (W2 @ W1, b1 @ W2 + b2))
+    assert "compose_affine multiplies matrices whose shapes do not chain" in verdict.message
+    assert "W1 (5, 4), b1 (4,), W2 (4, 3), b2 (3,)" in verdict.message

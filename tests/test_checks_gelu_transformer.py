@@ -11,7 +11,7 @@ import pytest
 from scipy.special import erf, erfc
 
 from actlab.grading.checks import _references as ref
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.gelu_transformer import (
     DEFAULT_GRID,
     _ffn_case,
@@ -87,7 +87,7 @@ def _fails(name, impl, symptom, expected, **case) -> None:
     verdict = run_and_judge(name, impl, **case)
     assert not verdict.passed, f"{name}: a wrong answer passed"
     assert symptom in verdict.message, verdict.message
-    assert message_leaks(verdict.message, np.ravel(expected)) == [], verdict.message
+    assert verdict_leaks(verdict, np.ravel(expected)) == [], verdict.message
 
 
 def test_wrong_gelus_are_named() -> None:
@@ -176,3 +176,17 @@ def test_wrong_ffn_blocks_are_named(wrong, symptom: str) -> None:
     x, W1, b1, W2, b2 = _ffn_case({})
     expected = ref.ffn_forward(x, W1, b1, W2, b2, exact_gelu)
     _fails("ffn_forward", wrong, symptom, expected)
+
+
+def test_ffn_with_the_weights_on_the_left_is_named() -> None:
+    def weights_first(x, W1, b1, W2, b2):
+        return W2.T @ gelu(W1.T @ x + b1) + b2
+
+    x, W1, b1, W2, b2 = _ffn_case({})
+    _fails(
+        "ffn_forward",
+        weights_first,
+        "ffn_forward multiplies matrices whose shapes do not chain (it was called with "
+        "x (2, 5, 8), W1 (8, 32), b1 (32,), W2 (32, 8), b2 (8,))",
+        ref.ffn_forward(x, W1, b1, W2, b2, exact_gelu),
+    )

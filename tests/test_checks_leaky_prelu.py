@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.leaky_prelu import _prelu_case
 
 
@@ -86,7 +86,7 @@ def _fails(name: str, objects: tuple, symptom: str, expected=(), **case) -> str:
     verdict = run_and_judge(name, *objects, **case)
     assert not verdict.passed, f"{name}: a wrong answer passed"
     assert symptom in verdict.message, verdict.message
-    assert message_leaks(verdict.message, np.ravel(expected)) == [], verdict.message
+    assert verdict_leaks(verdict, np.ravel(expected)) == [], verdict.message
     return verdict.message
 
 
@@ -120,7 +120,33 @@ def test_wrong_leaky_relu_is_named() -> None:
         x, s = cache
         return np.where(x >= 0, dout, s * dout)
 
-    _fails("leaky_relu_backward", (leaky_relu_forward, one_at_zero), "is wrong at x = 0", zeros=3)
+    _fails(
+        "leaky_relu_backward",
+        (leaky_relu_forward, one_at_zero),
+        "uses slope 1 at x = 0, as for x > 0; by torch's convention, which the question states, "
+        "the derivative at 0 is the negative side's slope (negative_slope)",
+        zeros=3,
+    )
+
+    def half_at_zero(dout, cache):
+        x, s = cache
+        return np.where(x > 0, dout, np.where(x == 0, 0.5 * dout, s * dout))
+
+    _fails("leaky_relu_backward", (leaky_relu_forward, half_at_zero), "is wrong at x = 0", zeros=3)
+
+
+def test_prelu_backward_with_slope_one_at_zero_is_named() -> None:
+    def one_at_zero(dout, cache):
+        dx, dalpha = prelu_backward(dout, cache)
+        x = cache[0]
+        return np.where(x == 0, dout, dx), dalpha
+
+    _fails(
+        "prelu_backward",
+        (prelu_forward, one_at_zero),
+        "prelu_backward uses slope 1 at x = 0, as for x > 0",
+        zeros=2,
+    )
 
 
 def test_wrong_prelu_numpy_is_named() -> None:
@@ -231,3 +257,82 @@ def test_wrong_prelu_modules_are_named(cls, symptom: str) -> None:
 )
 def test_prelu_that_cannot_learn_fails_training(cls, symptom: str) -> None:
     _fails("prelu_trains", (cls,), symptom, [0.75])
+
+
+# --- question 4: the training loop -------------------------------------------------------------
+
+
+def fit_slope(module, x, y, steps=40, lr=0.2):
+    optimiser = torch.optim.SGD(module.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        optimiser.zero_grad()
+        loss = torch.mean((module(x) - y) ** 2)
+        loss.backward()
+        optimiser.step()
+        losses.append(loss.item())
+    return losses
+
+
+def no_zero_grad(module, x, y, steps=40, lr=0.2):
+    optimiser = torch.optim.SGD(module.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = torch.mean((module(x) - y) ** 2)
+        loss.backward()
+        optimiser.step()
+        losses.append(loss.item())
+    return losses
+
+
+def zero_grad_before_step(module, x, y, steps=40, lr=0.2):
+    optimiser = torch.optim.SGD(module.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        loss = torch.mean((module(x) - y) ** 2)
+        loss.backward()
+        optimiser.zero_grad()
+        optimiser.step()
+        losses.append(loss.item())
+    return losses
+
+
+def loss_after_step(module, x, y, steps=40, lr=0.2):
+    optimiser = torch.optim.SGD(module.parameters(), lr=lr)
+    losses = []
+    for _ in range(steps):
+        optimiser.zero_grad()
+        torch.mean((module(x) - y) ** 2).backward()
+        optimiser.step()
+        losses.append(torch.mean((module(x) - y) ** 2).item())
+    return losses
+
+
+@pytest.mark.parametrize("case", [{}, {"target": 0.0, "seed": 1}, {"target": 1.5, "seed": 2, "steps": 60}])
+def test_fit_slope_solution_passes(case: dict) -> None:
+    verdict = run_and_judge("fit_slope", fit_slope, **case)
+    assert verdict.passed, verdict.message
+
+
+def test_gradients_not_reset_between_steps_are_named() -> None:
+    message = _fails(
+        "fit_slope",
+        (no_zero_grad,),
+        "fit_slope's steps are those of SGD whose gradients are never reset: backward() adds to "
+        ".grad, so call the optimiser's zero_grad() before each backward()",
+        [0.75],
+    )
+    assert "zero_grad" in message
+
+
+@pytest.mark.parametrize(
+    ("fn", "symptom"),
+    [
+        (zero_grad_before_step, "the slope did not move"),
+        (loss_after_step, "fit_slope's training does not follow plain SGD"),
+        (lambda m, x, y, steps=40, lr=0.2: fit_slope(m, x, y, steps - 1, lr), "returned 39 losses for steps=40"),
+        (lambda m, x, y, steps=40, lr=0.2: torch.tensor(fit_slope(m, x, y, steps, lr)), "should return a list of the losses"),
+    ],
+)
+def test_wrong_training_loops_are_named(fn, symptom: str) -> None:
+    _fails("fit_slope", (fn,), symptom, [0.75])

@@ -26,6 +26,7 @@ EXERCISES = {
     "05_cross_validation": 3,
     "06_dead_units": 3,
     "07_gelu_transformer": 4,
+    "08_softmax_cross_entropy": 3,
 }
 CHAPTER_FILES = {
     1: "01_overview.ipynb",
@@ -49,7 +50,7 @@ def _nbgrader(cell: dict) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def test_the_seven_exercises_are_there() -> None:
+def test_the_eight_exercises_are_there() -> None:
     assert sorted(p.stem for p in SOURCE.glob("*.ipynb")) == sorted(EXERCISES)
 
 
@@ -185,3 +186,22 @@ def test_the_grader_reads_the_plan(name: str) -> None:
     assert plan.max_points == sum(
         _nbgrader(c).get("points", 0) for c in cells if _nbgrader(c).get("grade")
     )
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_each_exercise_states_what_its_questions_forbid(name: str) -> None:
+    """The intro says what may be used; each question whose test cell forbids something says so
+    in its own text, naming the first library or module it forbids (02 and 04 as examples)."""
+    cells = _load(name)["cells"]
+    intro = _source(cells[0])
+    assert "**What you may use.**" in intro or "**What you may not use.**" in intro, name
+    question = ""
+    for cell in cells:
+        if cell["cell_type"] == "markdown" and HEADING.search(_source(cell)):
+            question = _source(cell)
+        forbidden = cell.get("metadata", {}).get("actlab", {}).get("forbidden", [])
+        if not (_nbgrader(cell).get("grade") and forbidden):
+            continue
+        assert "**Not allowed**" in question, f"{name}: {_nbgrader(cell)['grade_id']}"
+        first = forbidden[0].split(".")[0]
+        assert first in question or "the same" in question, (name, first)

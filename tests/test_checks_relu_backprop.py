@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from actlab.grading.checks._common import message_leaks, run_and_judge
+from actlab.grading.checks._common import run_and_judge, verdict_leaks
 from actlab.grading.checks.relu_backprop import _dense_case, backward_input
 
 
@@ -48,7 +48,7 @@ def _relu_fails(backward, symptom: str, forward=relu_forward, **case) -> None:
     assert not verdict.passed
     assert symptom in verdict.message, verdict.message
     x, dout = backward_input(case)
-    assert message_leaks(verdict.message, (dout * (x > 0)).ravel()) == [], verdict.message
+    assert verdict_leaks(verdict, (dout * (x > 0)).ravel()) == [], verdict.message
 
 
 def test_wrong_relu_backward_passes_are_named() -> None:
@@ -60,7 +60,15 @@ def test_wrong_relu_backward_passes_are_named() -> None:
     _relu_fails(lambda dout, x: dout * (x < 0), "passes the gradient through unchanged where x < 0")
     _relu_fails(lambda dout, x: 0.5 * dout, "does not match central finite differences")
     _relu_fails(lambda dout, x: (dout * (x > 0)).T, "returned dx of shape (5, 4)")
-    _relu_fails(lambda dout, x: dout * (x >= 0), "is wrong at x = 0", zeros=4)
+    _relu_fails(
+        lambda dout, x: dout * (x >= 0),
+        "relu_backward uses ReLU'(0) = 1: it passes the gradient where x = 0; the course's "
+        "convention, as torch's, is ReLU'(0) = 0",
+        zeros=4,
+    )
+    _relu_fails(
+        lambda dout, x: dout * np.where(x == 0, 0.5, x > 0), "is wrong at x = 0", zeros=4
+    )
 
 
 def test_wrong_relu_forward_is_named() -> None:
@@ -78,7 +86,7 @@ def _dense_fails(backward, symptom: str, forward=dense_forward, **case) -> None:
     expected = np.concatenate(
         [(x @ W + b).ravel(), (dout @ W.T).ravel(), (x.T @ dout).ravel(), dout.sum(0)]
     )
-    assert message_leaks(verdict.message, expected) == [], verdict.message
+    assert verdict_leaks(verdict, expected) == [], verdict.message
 
 
 def test_wrong_dense_backward_passes_are_named() -> None:
@@ -107,6 +115,43 @@ def test_wrong_dense_backward_passes_are_named() -> None:
     )
     _dense_fails(dx_uses_W, "dx does not match central finite differences: relative error")
     _dense_fails(lambda dout, cache: dense_backward(dout, cache)[:2], "got a tuple of length 2")
+
+
+def test_the_shape_mix_up_is_named() -> None:
+    def dx_without_transpose(dout, cache):
+        x, W = cache
+        return dout @ W, x.T @ dout, dout.sum(0)
+
+    def dW_swapped(dout, cache):
+        x, W = cache
+        return dout @ W.T, x @ dout, dout.sum(0)
+
+    def forward_W_first(x, W, b):
+        return W @ x + b, (x, W)
+
+    mixup = "multiplies matrices whose shapes do not chain (it was called with "
+    _dense_fails(dx_without_transpose, "dense_backward " + mixup + "dout (4, 3), x (4, 5), W (5, 3))")
+    _dense_fails(dW_swapped, "dense_backward " + mixup)
+    _dense_fails(dense_backward, "dense_forward " + mixup + "x (4, 5), W (5, 3), b (3,))",
+                 forward=forward_W_first)  # fmt: skip
+    # square shapes raise no error: the mix-up is recognised from the values
+    _dense_fails(
+        dx_without_transpose,
+        "dense_backward's dx multiplies dout by W instead of W.T",
+        seed=4,
+        shape=[3, 4, 4],
+    )
+
+    def forward_transposed(x, W, b):
+        return x @ W.T + b, (x, W)
+
+    _dense_fails(
+        dense_backward,
+        "dense_forward multiplies by W transposed, or with the operands swapped",
+        forward=forward_transposed,
+        seed=4,
+        shape=[3, 4, 4],
+    )
 
 
 def test_a_wrong_forward_is_reported_before_the_gradients() -> None:

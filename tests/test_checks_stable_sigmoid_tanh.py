@@ -10,7 +10,7 @@ from actlab.activations import sigmoid as ref_sigmoid
 from actlab.activations import sigmoid_grad as ref_sigmoid_grad
 from actlab.activations import tanh as ref_tanh
 from actlab.activations import tanh_grad as ref_tanh_grad
-from actlab.grading.checks._common import elementwise_input, message_leaks, run_and_judge
+from actlab.grading.checks._common import elementwise_input, run_and_judge, verdict_leaks
 from actlab.grading.checks.stable_sigmoid_tanh import DEFAULT_GRID
 
 
@@ -69,7 +69,7 @@ def _fails_with(name: str, impl, symptom: str, leak_check: bool = True, **case) 
     assert not verdict.passed, f"{name}: a wrong implementation passed"
     assert symptom in verdict.message, verdict.message
     if leak_check:
-        assert message_leaks(verdict.message, _expected(name, case)) == [], verdict.message
+        assert verdict_leaks(verdict, _expected(name, case)) == [], verdict.message
 
 
 def test_textbook_sigmoid_overflows() -> None:
@@ -155,3 +155,68 @@ def test_limits_at_infinity_and_nan_are_checked() -> None:
         return np.nan_to_num(sigmoid(x), nan=0.5)
 
     _fails_with("sigmoid", no_nan, "does not propagate NaN", x=[0.0, 1.0], special=True)
+
+
+def test_a_derivative_written_from_the_output_is_named() -> None:
+    _fails_with(
+        "sigmoid_grad",
+        lambda x: x * (1 - x),
+        "sigmoid_grad computes x(1 - x): that is the derivative written from the output, "
+        "s(1 - s) with s = sigmoid(x), evaluated at the input x",
+    )
+    _fails_with(
+        "tanh_grad",
+        lambda x: 1 - x**2,
+        "tanh_grad computes 1 - x²: that is the derivative written from the output, 1 - t² with "
+        "t = tanh(x)",
+    )
+    _fails_with(
+        "sigmoid_grad",
+        lambda x: (x * (1 - x)).astype(x.dtype),
+        "sigmoid_grad computes x(1 - x)",
+        dtype="float32",
+        seed=1,
+        n=64,
+        scale=50.0,
+        shape=[4, 16],
+    )
+    verdict = run_and_judge("tanh_grad", lambda x: 1 - x**2)
+    assert "用输出表示的导数" in verdict.text("zh")
+
+
+def test_the_numbers_the_exercise_states_about_lost_digits() -> None:
+    """Exercise 02's intro: in float64, sigma(1 - sigma) keeps about 7 of 16 digits at x = 20 and
+    3 at x = 30, and is 0 from x = 36.74; 1 - tanh^2 keeps about 8 at |x| = 10 and is 0 from 18.99."""
+    import json
+    from pathlib import Path
+
+    import mpmath
+
+    mpmath.mp.dps = 40
+
+    def first_x(where, lo: float, hi: float) -> float:
+        for _ in range(100):
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if where(mid) else (mid, hi)
+        return hi
+
+    def digits(x: float, textbook, exact) -> float:
+        return float(-np.log10(abs(textbook(np.float64(x)) - exact(x)) / exact(x)))
+
+    sig = lambda x: 1 / (1 + np.exp(-x))
+    sig_grad = lambda x: sig(x) * (1 - sig(x))
+    tanh_grad = lambda x: 1 - np.tanh(x) ** 2
+    exact_sig = lambda x: float(mpmath.exp(-x) / (1 + mpmath.exp(-x)) ** 2)
+    exact_tanh = lambda x: float(mpmath.sech(x) ** 2)
+    assert round(first_x(lambda x: sig(x) == 1.0, 30, 40), 2) == 36.74
+    assert round(first_x(lambda x: np.tanh(x) == 1.0, 15, 25), 2) == 18.99
+    assert sig_grad(36.74) == 0 and sig_grad(36.73) > 0
+    assert round(digits(20, sig_grad, exact_sig)) == 7
+    assert round(digits(30, sig_grad, exact_sig)) == 3
+    assert round(digits(10, tanh_grad, exact_tanh)) == 8
+    source = Path(__file__).resolve().parents[1] / "exercises" / "source"
+    intro = "".join(
+        json.loads((source / "02_stable_sigmoid_tanh.ipynb").read_text())["cells"][0]["source"]
+    )
+    for stated in ("7 of its 16", "3 at", "36.74", "8 digits", "18.99"):
+        assert stated in intro, stated

@@ -9,7 +9,7 @@ Two sets of fixtures (``tests/grading_fixtures/make_fixtures.py`` writes them):
   outside the sandbox, leave processes, cgroups or temporary folders behind), what a re-run must
   do (resume, regrade by status), that nothing carries over between submissions of one warm
   sandbox, and that a fresh sandbox per submission (``--no-preload``) gives the same outcomes;
-* ``exercise_attacks/NAME/``: submissions of exercises 02 and 04, graded against the real
+* ``exercise_attacks/NAME/``: submissions of exercises 02, 04 and 08, graded against the real
   exercise sources with the default limits: forbidden shortcuts, forged outputs, and honest
   answers (scratch cells included) that must keep full marks.
 """
@@ -405,7 +405,7 @@ def test_limits_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
         assert "watchdog" in out
 
 
-# --- exercises 02 and 04 ------------------------------------------------------------------------
+# --- exercises 02, 04 and 08 ------------------------------------------------------------------------
 
 EXERCISES = sorted(p.name for p in EXERCISE_ATTACKS.iterdir() if p.is_dir())
 EXERCISE_CASES = [

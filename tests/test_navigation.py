@@ -28,6 +28,7 @@ EXERCISES = [
         "05_cross_validation",
         "06_dead_units",
         "07_gelu_transformer",
+        "08_softmax_cross_entropy",
     )
 ]
 _LINK = re.compile(r"\]\(([^)\s]+)\)")

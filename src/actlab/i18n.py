@@ -361,6 +361,759 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "值域{range} · 平滑性{smoothness} · 饱和：{saturates} · 零中心：{centred}",
     },
     "plot.explorer.smoothness.discontinuous": {"en": "discontinuous", "zh": "不连续"},
+    # exercises 01-08: the feedback of their checks (actlab.grading.checks, check() in the
+    # notebook, actlab validate and the feedback files of actlab grade) and what their notebooks
+    # print. Messages have no final full stop: the feedback joins them with "; " or "；".
+    "check.passed": {"en": "passed", "zh": "通过"},
+    "check.probe.not_implemented": {
+        "en": "not implemented yet (NotImplementedError)",
+        "zh": "尚未实现（NotImplementedError）",
+    },
+    "check.probe.raised": {"en": "raised {error}", "zh": "引发了异常：{error}"},
+    "check.probe.objects": {
+        "en": "expected {n} object(s) ({wanted}), got {got}",
+        "zh": "应传入{n}个对象（{wanted}），实际传入{got}个",
+    },
+    "check.probe.not_callable": {
+        "en": "{name} should be a function, got a {got}",
+        "zh": "{name}应是一个函数，实际是{got}",
+    },
+    "check.probe.got_sequence": {"en": "a {type} of length {n}", "zh": "长度为{n}的{type}"},
+    "check.probe.got_object": {"en": "a {type}", "zh": "{type}"},
+    "check.probe.not_tuple": {
+        "en": "{what} should return a tuple {names}, got {got}",
+        "zh": "{what}应返回元组{names}，实际返回{got}",
+    },
+    "check.probe.ragged": {
+        "en": "{what} is a ragged or mixed sequence, not an array of numbers",
+        "zh": "{what}是长短不一或类型混杂的序列，不是由数构成的数组",
+    },
+    "check.probe.not_array": {
+        "en": "{what} returned a {type}; expected a numpy array or a number",
+        "zh": "{what}返回了{type}，应返回numpy数组或一个数",
+    },
+    "check.probe.ndarray_subclass": {
+        "en": "{what} returned a {type}, a subclass of numpy.ndarray",
+        "zh": "{what}返回了{type}，它是numpy.ndarray的子类",
+    },
+    "check.probe.bad_dtype": {
+        "en": "{what} returned an array of dtype {dtype}; expected numbers (float, int or bool)",
+        "zh": "{what}返回的数组dtype为{dtype}，应是数（float、int或bool）",
+    },
+    "check.judge.missing_output": {
+        "en": "the probe's output has no {key!r}; the check cannot be judged",
+        "zh": "探针的输出中没有{key!r}，无法评判这项检查",
+    },
+    "check.judge.bad_outputs": {
+        "en": "the probe's outputs have an unexpected form and cannot be judged ({error})",
+        "zh": "探针输出的形式不对，无法评判（{error}）",
+    },
+    "check.what.part": {"en": "{fn}'s {part}", "zh": "{fn}的{part}"},
+    "check.what.returned": {"en": "the {part} returned by {fn}", "zh": "{fn}返回的{part}"},
+    "check.where.large": {"en": "large |x|", "zh": "|x|很大处"},
+    "check.where.some": {"en": "some inputs", "zh": "部分输入处"},
+    "check.shape": {
+        "en": "{what} returned shape {got} for an input of shape {shape}; the output should have "
+        "the input's shape",
+        "zh": "输入的形状为{shape}，{what}返回的形状却是{got}；输出应与输入形状相同",
+    },
+    "check.not_float": {
+        "en": "{what} returned dtype {dtype}; expected floating-point values",
+        "zh": "{what}返回的dtype为{dtype}，应返回浮点数",
+    },
+    "check.dtype_changed": {
+        "en": "{what} returned {got} for a {dtype} input; the dtype should be preserved",
+        "zh": "输入是{dtype}，{what}却返回了{got}；dtype应保持不变",
+    },
+    "check.nonfinite": {
+        "en": "{what} returns NaN or inf at {count} of {n} inputs where the true value is finite, "
+        "at {where} (for example x = {x})",
+        "zh": "在{n}个输入中有{count}个，真实值有限，{what}却返回NaN或inf，出现在{where}"
+        "（例如x = {x}）",
+    },
+    "check.nan_propagation": {
+        "en": "{what} does not propagate NaN: a NaN input should give NaN",
+        "zh": "{what}没有传播NaN：输入为NaN时输出也应为NaN",
+    },
+    "check.wrong_at_zero": {"en": "{what} is wrong at x = 0", "zh": "{what}在x = 0处的值不对"},
+    "check.wrong_sign": {
+        "en": "{what} has the wrong sign for x < 0 (for example x = {x})",
+        "zh": "{what}在x < 0时符号不对（例如x = {x}）",
+    },
+    "check.large_x": {
+        "en": "{what} is wrong or inaccurate at large |x|, at {count} of {n} inputs (for example "
+        "x = {x}); a difference of two nearly equal numbers, or an overflow in an intermediate "
+        "step, loses the answer there",
+        "zh": "{what}在|x|很大处不对或不准，{n}个输入中有{count}个（例如x = {x}）；"
+        "两个相近的数相减，或中间某一步上溢，都会在那里丢掉结果",
+    },
+    "check.small_x": {
+        "en": "{what} loses relative accuracy at small |x|, at {count} of {n} inputs (for example "
+        "x = {x}); look for cancellation, e.g. 1 - something close to 1",
+        "zh": "{what}在|x|很小处丢失了相对精度，{n}个输入中有{count}个（例如x = {x}）；"
+        "请检查是否有灾难性抵消，例如1减去一个接近1的数",
+    },
+    "check.small_values": {
+        "en": "{what} is inaccurate where its true value is small, at {count} of {n} inputs (for "
+        "example x = {x}); a difference of two nearly equal numbers loses the small value",
+        "zh": "{what}在真实值很小的地方不准，{n}个输入中有{count}个（例如x = {x}）；"
+        "两个相近的数相减会丢掉这个小值",
+    },
+    "check.wrong_side": {
+        "en": "{what} is wrong for {side}, at {count} of {n} inputs (for example x = {x})",
+        "zh": "{what}在{side}时不对，{n}个输入中有{count}个（例如x = {x}）",
+    },
+    "check.wrong_side_factor": {
+        "en": "{what} is wrong for {side}, at {count} of {n} inputs (for example x = {x}); it "
+        "looks off by a constant factor there",
+        "zh": "{what}在{side}时不对，{n}个输入中有{count}个（例如x = {x}）；"
+        "那里看起来差了一个常数倍",
+    },
+    "check.constant_factor": {
+        "en": "{what} looks off by a constant factor at {count} of {n} inputs",
+        "zh": "{what}在{n}个输入中的{count}个上看起来差了一个常数倍",
+    },
+    "check.wrong_at": {
+        "en": "{what} is wrong at {count} of {n} inputs (for example x = {x})",
+        "zh": "{what}在{n}个输入中的{count}个上不对（例如x = {x}）",
+    },
+    "check.array.shape": {"en": "{what} has shape {shape}", "zh": "{what}的形状为{shape}"},
+    "check.array.shape_hint": {
+        "en": "{what} has shape {shape}; it should have {hint}",
+        "zh": "{what}的形状为{shape}，应为{hint}",
+    },
+    "check.array.not_float": {
+        "en": "{what} has dtype {dtype}; expected floating-point values",
+        "zh": "{what}的dtype为{dtype}，应是浮点数",
+    },
+    "check.array.dtype": {
+        "en": "{what} has dtype {got} for {dtype} inputs; the dtype should be preserved",
+        "zh": "输入是{dtype}，{what}的dtype却是{got}；dtype应保持不变",
+    },
+    "check.array.nonfinite": {"en": "{what} contains NaN or inf", "zh": "{what}中有NaN或inf"},
+    "check.array.factor": {
+        "en": "{what} looks off by a constant factor",
+        "zh": "{what}看起来差了一个常数倍",
+    },
+    "check.array.off": {
+        "en": "{what} is off: relative error {error}, where a correct answer gives < {tol}",
+        "zh": "{what}不对：相对误差为{error}，正确答案的相对误差小于{tol}",
+    },
+    "check.array.mismatch": {
+        "en": "{what} does not match {against}: relative error {error}, where a correct "
+        "answer gives < {tol}",
+        "zh": "{what}与{against}不符：相对误差为{error}，正确答案的相对误差小于{tol}",
+    },
+    "check.fp_problem": {
+        "en": "{name} raised {problem} when floating-point errors are made exceptions "
+        "(np.errstate(over='raise', divide='raise', invalid='raise')); a stable formula does not "
+        "overflow, even at |x| = 1000",
+        "zh": "把浮点错误设为异常（np.errstate(over='raise', divide='raise', invalid='raise')）后，"
+        "{name}引发了{problem}；数值稳定的公式不会上溢，|x| = 1000时也不会",
+    },
+    "check.mutated": {
+        "en": "{name} modified its input array in place; return a new array",
+        "zh": "{name}原地修改了输入数组；请返回一个新数组",
+    },
+    "check.hint.batch_outputs": {"en": "shape (batch, outputs)", "zh": "形状（批量大小，输出数）"},
+    "check.hint.inputs_outputs": {
+        "en": "shape (inputs, outputs) = {shape}",
+        "zh": "形状（输入数，输出数）= {shape}",
+    },
+    "check.hint.shape": {"en": "shape {shape}", "zh": "形状{shape}"},
+    "check.against.finite_differences": {"en": "central finite differences", "zh": "中心差分"},
+    "check.against.autograd": {
+        "en": "torch's autograd on the same input",
+        "zh": "同一输入上torch自动微分的结果",
+    },
+    "check.against.vjp": {
+        "en": "the vector-Jacobian product of softmax",
+        "zh": "softmax的向量-雅可比积",
+    },
+    "check.probe.not_dict": {
+        "en": "{what} should return a dict, got a {type}",
+        "zh": "{what}应返回dict，实际返回{type}",
+    },
+    "check.backward.shape": {
+        "en": "{what} returned dx of shape {got} for x of shape {shape}; dx has x's shape",
+        "zh": "x的形状为{shape}，{what}返回的dx形状却是{got}；dx应与x形状相同",
+    },
+    "check.backward.not_float": {
+        "en": "{what} returned dx of dtype {dtype}; expected floating-point values",
+        "zh": "{what}返回的dx的dtype为{dtype}，应是浮点数",
+    },
+    "check.backward.nonfinite": {
+        "en": "{what} returned NaN or inf in dx",
+        "zh": "{what}返回的dx中有NaN或inf",
+    },
+    "check.backward.kink": {
+        "en": "{what} is wrong at x = 0: use the convention for the derivative at the kink that "
+        "the question states (torch's)",
+        "zh": "{what}在x = 0处不对：折点处的导数请按题目给出的约定（与torch相同）取值",
+    },
+    "check.backward.ignores_dout": {
+        "en": "{what} ignores dout: multiply the local derivative by dout",
+        "zh": "{what}没有用到dout：应把局部导数乘以dout",
+    },
+    "check.backward.passes_negative": {
+        "en": "{what} passes the gradient through unchanged where x < 0",
+        "zh": "{what}在x < 0处让梯度原样通过了",
+    },
+    "check.backward.side": {
+        "en": "{what} does not match central finite differences for {side}: relative error "
+        "{error}, where a correct backward pass gives < {tol}",
+        "zh": "{what}在{side}时与中心差分不符：相对误差为{error}，正确的反向传播小于{tol}",
+    },
+    "check.backward.finite_differences": {
+        "en": "{what} does not match central finite differences: relative error {error}, where a "
+        "correct backward pass gives < {tol}",
+        "zh": "{what}与中心差分不符：相对误差为{error}，正确的反向传播小于{tol}",
+    },
+    "check.grad.shape": {
+        "en": "{what} has shape {got}; it should have {var}'s shape {shape}",
+        "zh": "{what}的形状为{got}，应与{var}的形状{shape}相同",
+    },
+    "check.grad.shape_sum_batch": {
+        "en": "{what} has shape {got}; it should have {var}'s shape {shape} (sum over the batch "
+        "axis)",
+        "zh": "{what}的形状为{got}，应与{var}的形状{shape}相同（请沿批量维求和）",
+    },
+    "check.grad.shape_transposed": {
+        "en": "{what} has shape {got}; it should have {var}'s shape {shape} (it is transposed)",
+        "zh": "{what}的形状为{got}，应与{var}的形状{shape}相同（它被转置了）",
+    },
+    "check.dense.shape": {
+        "en": "dense_forward returned shape {got} for x of shape {x} and W of shape {W}; it "
+        "should be (batch, outputs)",
+        "zh": "x的形状为{x}、W的形状为{W}，dense_forward返回的形状却是{got}；"
+        "应为（批量大小，输出数）",
+    },
+    "check.dense.no_bias": {
+        "en": "dense_forward leaves out the bias b",
+        "zh": "dense_forward漏掉了偏置b",
+    },
+    "check.dense.minus_bias": {
+        "en": "dense_forward subtracts the bias instead of adding it",
+        "zh": "dense_forward减去了偏置，应加上偏置",
+    },
+    "check.compose.transposed": {
+        "en": "{what} is transposed: it should map inputs to outputs",
+        "zh": "{what}被转置了：它应把输入映射到输出",
+    },
+    "check.compose.earlier_biases": {
+        "en": "{what} ignores the earlier biases: they pass through the later weight matrices too",
+        "zh": "{what}忽略了前面各层的偏置：它们也要经过后面各层的权重矩阵",
+    },
+    "check.mistake.transposed_weight": {
+        "en": "{what} multiplies by W transposed, or with the operands swapped: with x of shape "
+        "(n, d) and W of shape (d, h) the layer is x @ W (the shapes here are square, so no error "
+        "showed it)",
+        "zh": "{what}乘的是W的转置，或者把两个操作数换了位置：x的形状为(n, d)、W的形状为(d, h)时，"
+        "这一层是x @ W（这里的形状是方阵，所以没有报错）",
+    },
+    "check.mistake.dx_untransposed": {
+        "en": "dense_backward's dx multiplies dout by W instead of W.T: dout (n, h) times W.T (h, d) "
+        "gives x's shape (the shapes here are square, so no error showed it)",
+        "zh": "dense_backward的dx用dout乘了W，应乘W.T：dout (n, h)乘W.T (h, d)才得到x的形状"
+        "（这里的形状是方阵，所以没有报错）",
+    },
+    "check.mistake.relu_kink": {
+        "en": "{what} uses ReLU'(0) = 1: it passes the gradient where x = 0; the course's "
+        "convention, as torch's, is ReLU'(0) = 0, so an input that is exactly 0 gets no gradient",
+        "zh": "{what}取了ReLU'(0) = 1，在x = 0处让梯度通过了；本课程与torch的约定是ReLU'(0) = 0，"
+        "恰好为0的输入不接收梯度",
+    },
+    "check.mistake.kink_slope": {
+        "en": "{what} uses slope 1 at x = 0, as for x > 0; by torch's convention, which the question "
+        "states, the derivative at 0 is the negative side's slope ({slope})",
+        "zh": "{what}在x = 0处用了斜率1，与x > 0时相同；按题目给出的torch约定，"
+        "0处的导数取负半轴的斜率（{slope}）",
+    },
+    "check.mistake.derivative_from_output": {
+        "en": "{what} computes {wrong}: that is the derivative written from the output, {formula} "
+        "with {out}, evaluated at the input x; {what} receives x, not the output, so compute "
+        "{out} first",
+        "zh": "{what}算的是{wrong}：这是用输出表示的导数{formula}（其中{out}），却代入了输入x；"
+        "{what}接收的是x而不是输出，请先算出{out}",
+    },
+    "check.mistake.linear_sizes": {
+        "en": "make_model's layers do not chain ({error}): each nn.Linear(in_features, "
+        "out_features) must take as many inputs as the layer before it gives out",
+        "zh": "make_model的各层接不上（{error}）：每个nn.Linear(in_features, out_features)"
+        "的输入数必须等于前一层的输出数",
+    },
+    "check.mistake.grad_not_reset": {
+        "en": "{what}'s steps are those of SGD whose gradients are never reset: backward() adds to "
+        ".grad, so call the optimiser's zero_grad() before each backward()",
+        "zh": "{what}的每一步都与梯度从不清零的SGD相同：backward()会把梯度累加到参数的grad属性上，"
+        "请在每次backward()之前调用优化器的zero_grad()",
+    },
+    "check.mistake.global_max": {
+        "en": "{what} subtracts the maximum of the whole array, not each row's own maximum: a row "
+        "whose logits all lie far below another row's largest logit underflows to 0/0",
+        "zh": "{what}减去的是整个数组的最大值，而不是每一行自己的最大值：如果某一行的logit都远小于"
+        "另一行最大的logit，这一行就会下溢成0/0",
+    },
+    "check.mistake.log_of_softmax": {
+        "en": "{what} takes the log of softmax's probabilities: a probability that underflows to 0 "
+        "becomes log(0) = -inf where the true log-probability is finite (row {row}); stay in the "
+        "log domain, with log-sum-exp",
+        "zh": "{what}对softmax算出的概率取了对数：下溢成0的概率会变成log(0) = -inf，"
+        "而真实的对数概率是有限值（第{row}行）；请在对数域中计算，用log-sum-exp",
+    },
+    "check.mistake.log_of_probabilities": {
+        "en": "cross_entropy is inf where the true loss is finite: it takes the log of a probability "
+        "that underflowed to 0; compute the log-probabilities from the logits (log-softmax) "
+        "instead",
+        "zh": "真实损失是有限值，cross_entropy却得到inf：它对下溢成0的概率取了对数；"
+        "请直接由logit算对数概率（log-softmax）",
+    },
+    "check.mistake.jacobian_diagonal": {
+        "en": "softmax_backward uses only the Jacobian's diagonal, s(1 - s): each output of a "
+        "softmax row depends on every logit of that row, so the off-diagonal terms -s_i s_j "
+        "belong in the backward pass too",
+        "zh": "softmax_backward只用了雅可比矩阵的对角线s(1 - s)：softmax一行中的每个输出都依赖这一行"
+        "的所有logit，所以非对角项-s_i s_j也要算进反向传播",
+    },
+    "check.rows.nonfinite": {
+        "en": "{what} returns NaN or inf in {rows} row(s) where the true values are finite (for "
+        "example row {row})",
+        "zh": "真实值是有限值，{what}却在{rows}行中返回NaN或inf（例如第{row}行）",
+    },
+    "check.rows.sum": {
+        "en": "the probabilities that {what} gives do not sum to 1 along a row (for example row "
+        "{row})",
+        "zh": "{what}给出的概率沿一行加起来不等于1（例如第{row}行）",
+    },
+    "check.rows.tails": {
+        "en": "{what} is inaccurate where the true probability is tiny, at {count} of {n} entries "
+        "(for example row {row}): a logit far below its row's maximum needs its own digits",
+        "zh": "{what}在真实概率极小的地方不准，{n}个元素中有{count}个（例如第{row}行）："
+        "远小于该行最大值的logit也要算准",
+    },
+    "check.rows.wrong": {
+        "en": "{what} is wrong at {count} of {n} entries (for example row {row})",
+        "zh": "{what}在{n}个元素中的{count}个上不对（例如第{row}行）",
+    },
+    "check.softmax.axis": {
+        "en": "{what} normalises along the first axis (over the batch), not along the last axis "
+        "(over each row's classes)",
+        "zh": "{what}沿第一个轴（在批量上）做了归一化，应沿最后一个轴（在每一行的类别上）",
+    },
+    "check.ce.not_scalar": {
+        "en": "cross_entropy returned an array of shape {shape}; return one number, the mean loss "
+        "over the batch",
+        "zh": "cross_entropy返回了形状为{shape}的数组；应返回一个数，即小批量上的平均损失",
+    },
+    "check.ce.not_float": {
+        "en": "cross_entropy returned a {dtype} value; return a floating-point number",
+        "zh": "cross_entropy返回的值是{dtype}，应返回浮点数",
+    },
+    "check.ce.nonfinite": {
+        "en": "cross_entropy returned NaN or inf where the true loss is finite",
+        "zh": "真实损失是有限值，cross_entropy却返回NaN或inf",
+    },
+    "check.ce.sum": {
+        "en": "cross_entropy sums the losses over the batch; cross-entropy is their mean "
+        "(torch's reduction='mean')",
+        "zh": "cross_entropy把小批量上的损失加了起来；交叉熵取的是它们的平均值"
+        "（torch的reduction='mean'）",
+    },
+    "check.ce.sign": {
+        "en": "cross_entropy has the wrong sign: the loss is the negative log-probability of the "
+        "true class, so it is never negative",
+        "zh": "cross_entropy的符号反了：损失是真实类别对数概率的相反数，不会是负数",
+    },
+    "check.ce.all_classes": {
+        "en": "cross_entropy averages the log-probabilities of every class; each row counts only "
+        "its true class, labels[n]",
+        "zh": "cross_entropy对所有类别的对数概率取了平均；每一行只算它的真实类别labels[n]",
+    },
+    "check.ce.wrong": {
+        "en": "cross_entropy is wrong: the loss is the mean over the batch of -log softmax(x_n)"
+        "[labels[n]]",
+        "zh": "cross_entropy不对：损失是小批量上-log softmax(x_n)[labels[n]]的平均值",
+    },
+    "check.softmax_backward.ignores_dout": {
+        "en": "softmax_backward ignores dout: the backward pass is the vector-Jacobian product "
+        "with the upstream gradient dout",
+        "zh": "softmax_backward没有用到dout：反向传播是上游梯度dout与雅可比矩阵的向量-雅可比积",
+    },
+    "check.softmax_backward.axis": {
+        "en": "softmax_backward sums over the batch axis; the sum Σ_j dout_j s_j runs over each "
+        "row's classes, the last axis",
+        "zh": "softmax_backward沿批量维求和了；Σ_j dout_j s_j应在每一行的类别上，即最后一个轴上求和",
+    },
+    "check.softmax_backward.keepdims": {
+        "en": "softmax_backward subtracts each row's sum Σ_j dout_j s_j along the wrong axis: keep "
+        "the summed axis (keepdims=True) so that each sum stays in its own row",
+        "zh": "softmax_backward减去每一行的和Σ_j dout_j s_j时沿错了轴：求和时保留该轴"
+        "（keepdims=True），让每个和留在自己的那一行",
+    },
+    "check.cv.not_number": {
+        "en": "{what} should be a number, got a {type}",
+        "zh": "{what}应是一个数，实际是{type}",
+    },
+    "check.cv.repeated_rows": {
+        "en": "the probe's data set has repeated rows; the check cannot run",
+        "zh": "探针的数据集中有重复的行，无法进行检查",
+    },
+    "check.cv.part_shape": {
+        "en": "score_fn received {what} of shape {shape}; expected rows of X",
+        "zh": "score_fn收到的{what}形状为{shape}，应是X中的若干行",
+    },
+    "check.cv.foreign_rows": {
+        "en": "score_fn received {what} rows that are not rows of X: split X by indices and pass "
+        "the rows unchanged",
+        "zh": "score_fn收到的{what}中有不属于X的行：请按索引划分X，原样传入这些行",
+    },
+    "check.cv.missing_entry": {
+        "en": "the result has no {key!r} entry; expected 'mean', 'std', 'choice'",
+        "zh": "结果中没有{key!r}项；应有'mean'、'std'和'choice'",
+    },
+    "check.cv.table_not_dict": {
+        "en": "result[{key!r}] should be a dict from activation name to a number",
+        "zh": "result[{key!r}]应是从激活函数名到数的dict",
+    },
+    "check.cv.table_missing": {
+        "en": "result[{key!r}] has no entry for {name!r}",
+        "zh": "result[{key!r}]中没有{name!r}项",
+    },
+    "check.cv.choice_type": {
+        "en": "result['choice'] should be an activation name (a str), got a {type}",
+        "zh": "result['choice']应是激活函数名（str），实际是{type}",
+    },
+    "check.cv.record": {
+        "en": "the record of score_fn's calls is inconsistent; the check cannot judge",
+        "zh": "score_fn调用记录前后不一致，无法评判",
+    },
+    "check.cv.calls": {
+        "en": "score_fn was called {calls} times for {activations} activations and "
+        "n_splits={n_splits}; call it once per fold and activation",
+        "zh": "有{activations}个激活函数、n_splits={n_splits}，score_fn却被调用了{calls}次；"
+        "每个折、每个激活函数各调用一次",
+    },
+    "check.cv.unknown": {
+        "en": "score_fn was called with activation(s) not asked for: {names}",
+        "zh": "score_fn收到了没有要求比较的激活函数：{names}",
+    },
+    "check.cv.overlap": {
+        "en": "a training part shares samples with its test part",
+        "zh": "某次划分的训练部分与测试部分有相同的样本",
+    },
+    "check.cv.uncovered": {
+        "en": "some samples are in neither the training nor the test part of a split",
+        "zh": "有些样本既不在某次划分的训练部分中，也不在测试部分中",
+    },
+    "check.cv.fold_count": {
+        "en": "{name!r} was scored on {folds} folds; every activation needs n_splits folds",
+        "zh": "{name!r}在{folds}个折上评分；每个激活函数都需要n_splits个折",
+    },
+    "check.cv.not_partition": {
+        "en": "the test folds of {name!r} do not split the data: every sample should be in "
+        "exactly one test fold",
+        "zh": "{name!r}的各测试折没有划分好数据：每个样本应恰好在一个测试折中",
+    },
+    "check.cv.different_folds": {
+        "en": "the activations were scored on different folds; compare them on the same splits",
+        "zh": "各激活函数在不同的折上评分；应在同样的划分上比较",
+    },
+    "check.cv.not_stratified": {
+        "en": "the folds are not stratified: the class proportions differ between folds "
+        "(StratifiedKFold keeps them equal)",
+        "zh": "这些折没有分层：各折的类别比例不同（StratifiedKFold使各折比例相同）",
+    },
+    "check.cv.nonfinite": {
+        "en": "a mean or a spread is NaN or inf",
+        "zh": "某个均值或标准差是NaN或inf",
+    },
+    "check.cv.mean_range": {
+        "en": "a mean accuracy lies outside [0, 1]",
+        "zh": "某个平均准确率不在[0, 1]内",
+    },
+    "check.cv.negative_spread": {"en": "a spread is negative", "zh": "某个标准差是负数"},
+    "check.cv.mean": {
+        "en": "the mean for {name!r} is not the mean of its fold scores",
+        "zh": "{name!r}的均值不是它各折得分的均值",
+    },
+    "check.cv.spread": {
+        "en": "the spread for {name!r} is not the standard deviation of its fold scores",
+        "zh": "{name!r}的标准差不是它各折得分的标准差",
+    },
+    "check.cv.choice_unknown": {
+        "en": "the choice {choice!r} is not one of the activations compared",
+        "zh": "选出的{choice!r}不是参与比较的激活函数",
+    },
+    "check.cv.choice": {
+        "en": "the choice is not the activation with the highest mean accuracy",
+        "zh": "选出的不是平均准确率最高的激活函数",
+    },
+    "check.cv.made_up": {
+        "en": "the fold scores recorded for {name!r} differ from fit_score's on the same split",
+        "zh": "为{name!r}记录的各折得分与fit_score在同一划分上的得分不同",
+    },
+    "check.dead.not_scalar": {
+        "en": "dead_fraction returned an array of shape {shape}; return one number",
+        "zh": "dead_fraction返回了形状为{shape}的数组；应返回一个数",
+    },
+    "check.dead.not_number": {
+        "en": "dead_fraction returned a {dtype} value; return a number",
+        "zh": "dead_fraction返回的值是{dtype}，应返回一个数",
+    },
+    "check.dead.count": {
+        "en": "dead_fraction returned the number of dead units, not their fraction",
+        "zh": "dead_fraction返回的是死亡单元的个数，而不是比例",
+    },
+    "check.dead.percentage": {
+        "en": "dead_fraction returned a percentage; return a fraction in [0, 1]",
+        "zh": "dead_fraction返回的是百分数；应返回[0, 1]内的比例",
+    },
+    "check.dead.range": {
+        "en": "dead_fraction returned a value outside [0, 1]",
+        "zh": "dead_fraction返回的值不在[0, 1]内",
+    },
+    "check.dead.zero_activations": {
+        "en": "dead_fraction counts zero activations; a unit is dead only when it is 0 for every "
+        "input",
+        "zh": "dead_fraction数的是为0的激活值；只有对所有输入都输出0的单元才是死亡单元",
+    },
+    "check.dead.ever_zero": {
+        "en": "dead_fraction counts units that are 0 on some input, not on every input",
+        "zh": "dead_fraction数的是在某个输入上为0的单元，而不是在所有输入上都为0的单元",
+    },
+    "check.dead.one_layer": {
+        "en": "dead_fraction looks at one hidden layer only; count every ReLU layer",
+        "zh": "dead_fraction只看了一个隐藏层；应统计所有ReLU层",
+    },
+    "check.dead.no_gradient": {
+        "en": "dead_fraction counts units without gradient; count units whose ReLU output is 0 on "
+        "every input (some live units here get no gradient)",
+        "zh": "dead_fraction数的是没有梯度的单元；应统计ReLU输出对所有输入都为0的单元"
+        "（这里有些活着的单元也得不到梯度）",
+    },
+    "check.dead.wrong": {
+        "en": "dead_fraction returned the wrong fraction",
+        "zh": "dead_fraction返回的比例不对",
+    },
+    "check.fix.not_module": {
+        "en": "make_model should return a torch.nn.Module, got {type}",
+        "zh": "make_model应返回torch.nn.Module，实际返回{type}",
+    },
+    "check.fix.layers": {
+        "en": "make_model(64, {width}, 10) should contain exactly four nn.Linear layers, "
+        "64 -> {width} -> {width} -> {width} -> 10; found {found} with shapes {shapes}",
+        "zh": "make_model(64, {width}, 10)应恰好有四个nn.Linear层，"
+        "64 -> {width} -> {width} -> {width} -> 10；实际有{found}个，形状为{shapes}",
+    },
+    "check.fix.gradients": {
+        "en": "the hidden units' gradients could not be measured (NaN, or missing)",
+        "zh": "无法测出隐藏单元的梯度（是NaN，或者没有）",
+    },
+    "check.fix.accuracy_nan": {
+        "en": "the accuracy after training is NaN",
+        "zh": "训练后的准确率是NaN",
+    },
+    "check.fix.still_dying": {
+        "en": "after training at lr={lr}, {dead} of the hidden units receive no gradient on any "
+        "training input (at most {allowed} allowed): the units still die",
+        "zh": "以lr={lr}训练后，{dead}的隐藏单元在所有训练输入上都得不到梯度（最多允许{allowed}）："
+        "这些单元仍会死亡",
+    },
+    "check.fix.accuracy": {
+        "en": "the units stay alive, but the test accuracy after training is {accuracy} (at least "
+        "{required} required): the network does not learn well",
+        "zh": "单元都活着，但训练后的测试准确率只有{accuracy}（至少要{required}）：网络学得不好",
+    },
+    "check.fix.passed": {
+        "en": "the hidden units stay alive and the network learns",
+        "zh": "隐藏单元都活着，网络也学得好",
+    },
+    "check.gelu.pair": {
+        "en": "result[{key!r}] should be a pair (max_error, x_at_max)",
+        "zh": "result[{key!r}]应是一对数：(max_error, x_at_max)",
+    },
+    "check.gelu.pair_numbers": {
+        "en": "result[{key!r}] should hold two numbers",
+        "zh": "result[{key!r}]应包含两个数",
+    },
+    "check.gelu.missing_entry": {
+        "en": "the result has no {key!r} entry; expected 'tanh' and 'sigmoid'",
+        "zh": "结果中没有{key!r}项；应有'tanh'和'sigmoid'",
+    },
+    "check.gelu.entry_nonfinite": {
+        "en": "the {key!r} entry contains NaN or inf",
+        "zh": "{key!r}项中有NaN或inf",
+    },
+    "check.gelu.swapped": {
+        "en": "the 'tanh' and 'sigmoid' entries are swapped",
+        "zh": "'tanh'和'sigmoid'两项放反了",
+    },
+    "check.gelu.not_positive": {
+        "en": "the {key!r} maximum error is not positive: use the absolute error",
+        "zh": "{key!r}的最大误差不是正数：请用绝对误差",
+    },
+    "check.gelu.max_error": {
+        "en": "the maximum error of the {key!r} approximation is wrong (the error is "
+        "|approximation - exact| over the whole grid)",
+        "zh": "{key!r}近似的最大误差不对（误差是整个网格上的|近似值 - 精确值|）",
+    },
+    "check.gelu.where": {
+        "en": "the x where the {key!r} approximation's error is largest is wrong (return the "
+        "input, not its index)",
+        "zh": "{key!r}近似误差最大处的x不对（请返回输入值，而不是它的下标）",
+    },
+    "check.ffn.shape": {
+        "en": "ffn_forward returned shape {got} for x of shape {x}; a feed-forward block keeps the "
+        "shape (batch, seq, d_model)",
+        "zh": "x的形状为{x}，ffn_forward返回的形状却是{got}；前馈块的输出保持x的形状（batch, seq, d_model）",
+    },
+    "check.ffn.tanh": {
+        "en": "ffn_forward uses the tanh approximation; this block uses the exact GELU",
+        "zh": "ffn_forward用了tanh近似；这个块用的是精确的GELU",
+    },
+    "check.ffn.sigmoid": {
+        "en": "ffn_forward uses x*sigmoid(1.702x); this block uses the exact GELU",
+        "zh": "ffn_forward用了x*sigmoid(1.702x)；这个块用的是精确的GELU",
+    },
+    "check.ffn.relu": {
+        "en": "ffn_forward applies ReLU, not GELU",
+        "zh": "ffn_forward用的是ReLU，不是GELU",
+    },
+    "check.ffn.no_activation": {
+        "en": "ffn_forward leaves out the activation between the two linear layers",
+        "zh": "ffn_forward在两个线性层之间漏掉了激活函数",
+    },
+    "check.prelu.batch_axis": {
+        "en": "prelu_forward applies alpha along the batch axis; each slope belongs to one feature "
+        "(axis 1)",
+        "zh": "prelu_forward沿批量维使用了alpha；每个斜率属于一个特征（轴1）",
+    },
+    "check.prelu.not_module": {
+        "en": "{name} should be a subclass of torch.nn.Module, got {got}",
+        "zh": "{name}应是torch.nn.Module的子类，实际是{got}",
+    },
+    "check.prelu.not_tensor": {
+        "en": "PReLU's forward returned a {type}, not a tensor",
+        "zh": "PReLU的forward返回了{type}，不是张量",
+    },
+    "check.prelu.plain_tensor": {
+        "en": "{call} registers no learnable parameters: alpha is stored as a plain tensor; wrap it "
+        "in nn.Parameter",
+        "zh": "{call}没有注册可学习参数：alpha存成了普通张量；请用nn.Parameter包装它",
+    },
+    "check.prelu.no_parameter": {
+        "en": "{call} registers no learnable parameters: store alpha as an nn.Parameter attribute",
+        "zh": "{call}没有注册可学习参数：请把alpha存为nn.Parameter属性",
+    },
+    "check.prelu.parameters": {
+        "en": "{call} registers {count} parameters; PReLU has exactly one, alpha",
+        "zh": "{call}注册了{count}个参数；PReLU恰好有一个参数alpha",
+    },
+    "check.prelu.numel": {
+        "en": "{call} has {numel} learnable slope(s); num_parameters sets how many there are",
+        "zh": "{call}有{numel}个可学习的斜率；斜率的个数由num_parameters决定",
+    },
+    "check.prelu.requires_grad": {
+        "en": "{call}'s alpha has requires_grad=False, so it cannot learn",
+        "zh": "{call}的alpha的requires_grad=False，因此无法学习",
+    },
+    "check.prelu.init": {
+        "en": "{call}'s alpha does not start at the value of init (every slope)",
+        "zh": "{call}的alpha的初始值不是init（每个斜率都应如此）",
+    },
+    "check.prelu.dtype": {
+        "en": "PReLU's forward changed the dtype of a float32 input",
+        "zh": "PReLU的forward改变了float32输入的dtype",
+    },
+    "check.prelu.no_gradient": {
+        "en": "no gradient reached alpha after backward(): the forward must compute with the "
+        "nn.Parameter itself (no .item(), .detach() or a copy)",
+        "zh": "backward()之后没有梯度传到alpha：forward必须直接用nn.Parameter计算"
+        "（不能对它调用item()或detach()，也不能用它的副本）",
+    },
+    "check.prelu.alpha_gradient": {
+        "en": "the gradient of alpha after backward()",
+        "zh": "backward()之后alpha的梯度",
+    },
+    "check.prelu.nothing_to_train": {
+        "en": "PReLU() has no parameters for an optimiser to train",
+        "zh": "PReLU()没有可供优化器训练的参数",
+    },
+    "check.prelu.no_gradient_in_training": {
+        "en": "training cannot move alpha: no gradient reaches the nn.Parameter (compute the "
+        "forward with it, without .item(), .detach() or a copy)",
+        "zh": "训练无法改变alpha：没有梯度传到nn.Parameter（请直接用它计算forward，"
+        "不能对它调用item()或detach()，也不能用它的副本）",
+    },
+    "check.trains.one_slope": {
+        "en": "PReLU() should have exactly one learnable slope",
+        "zh": "PReLU()应恰好有一个可学习的斜率",
+    },
+    "check.trains.steps": {
+        "en": "the training did not run every step",
+        "zh": "训练没有跑完每一步",
+    },
+    "check.trains.nonfinite": {
+        "en": "training PReLU() produced NaN or inf",
+        "zh": "训练PReLU()时出现了NaN或inf",
+    },
+    "check.trains.init": {
+        "en": "PReLU() should start with alpha = 0.25, torch's default init",
+        "zh": "PReLU()的alpha初始值应为0.25，即torch的默认init",
+    },
+    "check.trains.not_moving": {
+        "en": "alpha did not move during training: does the forward use the nn.Parameter, so that "
+        "gradients reach it?",
+        "zh": "训练中alpha没有变化：forward是否直接用了nn.Parameter，让梯度能传到它？",
+    },
+    "check.trains.wrong_way": {
+        "en": "alpha moved the wrong way, or too little, while training on data whose best slope "
+        "for x < 0 is known: check the forward for x < 0",
+        "zh": "在x < 0部分最佳斜率已知的数据上训练时，alpha朝错误的方向变化，或变化太小："
+        "请检查x < 0时的forward",
+    },
+    "check.trains.trajectory": {
+        "en": "training PReLU() does not follow the steps a correct PReLU takes from the same start "
+        "on the same data (alpha or the loss differ): check the forward and where the gradient of "
+        "alpha comes from",
+        "zh": "从同样的起点、在同样的数据上训练，PReLU()走的每一步与正确的PReLU不同"
+        "（alpha或损失不同）：请检查forward，以及alpha的梯度从何而来",
+    },
+    "check.fit.not_list": {
+        "en": "fit_slope should return a list of the losses, got a {type}",
+        "zh": "fit_slope应返回由各步损失组成的list，实际返回{type}",
+    },
+    "check.fit.not_numbers": {
+        "en": "fit_slope's losses should be numbers (loss.item()), got a {type}",
+        "zh": "fit_slope返回的损失应是数（loss.item()），实际是{type}",
+    },
+    "check.fit.steps": {
+        "en": "fit_slope returned {got} losses for steps={steps}; return one loss per step",
+        "zh": "steps={steps}，fit_slope却返回了{got}个损失；每一步返回一个损失",
+    },
+    "check.fit.nonfinite": {
+        "en": "training with fit_slope produced NaN or inf",
+        "zh": "用fit_slope训练时出现了NaN或inf",
+    },
+    "check.fit.not_moving": {
+        "en": "the slope did not move: at every step fit_slope must call backward() and then the "
+        "optimiser's step()",
+        "zh": "斜率没有变化：fit_slope在每一步都要先调用backward()，再调用优化器的step()",
+    },
+    "check.fit.trajectory": {
+        "en": "fit_slope's training does not follow plain SGD on the mean squared error from the "
+        "same start (the slope or the losses differ): each step is zero_grad(), the loss, "
+        "backward(), step(), and the loss of a step is recorded before its update",
+        "zh": "从同样的起点出发，fit_slope的训练与在均方误差上做普通SGD不同（斜率或损失不同）："
+        "每一步依次是zero_grad()、计算损失、backward()、step()，并记录更新之前的损失",
+    },
+    "check.mistake.shape_mixup": {
+        "en": "{what} multiplies matrices whose shapes do not chain (it was called with {shapes}): "
+        "an (n, d) batch times a (d, h) weight matrix is x @ W, with equal inner sizes; check the "
+        "order of the operands and whether one needs a transpose",
+        "zh": "{what}相乘的矩阵形状接不上（调用时的参数为{shapes}）：(n, d)的小批量乘(d, h)的权重矩阵"
+        "写作x @ W，中间的两个维数相等；请检查操作数的顺序，以及是否需要转置",
+    },
 }
 
 

@@ -1,14 +1,14 @@
 """Write the grader's fixtures: the self-test source notebook and one submission per attack.
 
 Run ``python tests/grading_fixtures/make_fixtures.py`` after changing an attack below, the
-self-test exercise (``actlab.grading.selftest``) or the source of exercise 02 or 04;
+self-test exercise (``actlab.grading.selftest``) or the source of exercise 02, 04 or 08;
 ``tests/test_grading_attacks.py`` fails when the committed files differ from what this script writes.
 
 Two sets:
 
 * ``attacks/``: submissions of the built-in self-test exercise (``00_selftest``), one per attack on
   the grader itself (limits, isolation, provenance, robustness);
-* ``exercise_attacks/NAME/``: submissions of exercises 02 and 04, the library shortcuts each question
+* ``exercise_attacks/NAME/``: submissions of exercises 02, 04 and 08, the library shortcuts each question
   forbids, outputs forged without doing the work, and honest answers that must keep full marks.
 
 Each attack submission carries its expectation in the notebook metadata
@@ -868,9 +868,9 @@ def _other_exercise() -> dict[str, Any]:
 attack("other_exercise", "another exercise's notebook", _other_exercise(), 0, "invalid")
 
 
-# --- exercises 02 and 04 ---------------------------------------------------------------------
+# --- exercises 02, 04 and 08 ---------------------------------------------------------------------
 
-E02, E04 = "02_stable_sigmoid_tanh", "04_leaky_prelu"
+E02, E04, E08 = "02_stable_sigmoid_tanh", "04_leaky_prelu", "08_softmax_cross_entropy"
 EXERCISE_ATTACKS: dict[tuple[str, str], tuple[str, Any, float, str, dict[str, float]]] = {}
 
 
@@ -1102,7 +1102,7 @@ exercise_attack(
         "leaky_relu": _LIB04 + "leaky_relu_forward, leaky_relu_backward = _leaky_fwd, _leaky_bwd",
         "prelu_numpy": "prelu_forward, prelu_backward = _prelu_fwd, _prelu_bwd",
         "prelu_module": "class PReLU(nn.PReLU):\n    pass",
-    }), 0,
+    }), 2, test_leaky_relu=0, test_prelu_numpy=0, test_prelu_module=0, test_fit_slope=2,
 )  # fmt: skip
 exercise_attack(
     E04, "functional_prelu_module",
@@ -1110,7 +1110,7 @@ exercise_attack(
     _edit(solution_of(E04), cells={
         "prelu_module": "import torch.nn.functional as F\n" + _GOOD_MODULE
         + "    def forward(self, x):\n        return F.prelu(x, self.weight)",
-    }), 5, test_leaky_relu=2, test_prelu_numpy=3, test_prelu_module=0, test_prelu_trains=0,
+    }), 7, test_leaky_relu=2, test_prelu_numpy=3, test_prelu_module=0, test_fit_slope=2,
 )  # fmt: skip
 exercise_attack(
     E04, "wrapped_module",
@@ -1123,7 +1123,7 @@ exercise_attack(
             "        self.inner = getattr(nn, 'PReLU')(num_parameters, init)\n"
             "    def forward(self, x):\n"
             "        return self.inner(x)"),
-    }), 5, test_leaky_relu=2, test_prelu_numpy=3, test_prelu_module=0, test_prelu_trains=0,
+    }), 7, test_leaky_relu=2, test_prelu_numpy=3, test_prelu_module=0, test_fit_slope=2,
 )  # fmt: skip
 exercise_attack(
     E04, "autograd_backward",
@@ -1147,7 +1147,7 @@ exercise_attack(
             "    dx, da = torch.autograd.grad(torch.where(t > 0, t, a * t), (t, a),\n"
             "                                 torch.from_numpy(dout))\n"
             "    return dx.numpy(), da.numpy()"),
-    }), 5, test_leaky_relu=0, test_prelu_numpy=0, test_prelu_module=3, test_prelu_trains=2,
+    }), 5, test_leaky_relu=0, test_prelu_numpy=0, test_prelu_module=3, test_fit_slope=2,
 )  # fmt: skip
 exercise_attack(
     E04, "invented_training",
@@ -1157,9 +1157,9 @@ exercise_attack(
         "import json, os\nimport numpy as np\n"
         "_base = os.environ.get('ACTLAB_GRADING_DIR', '.')\n"
         "_plan = json.load(open(_base + '/plan.json'))\n"
-        "for _k, _call in enumerate(_plan['tests']['test_prelu_trains']):\n"
+        "for _k, _call in enumerate(_plan['tests']['test_fit_slope']):\n"
         "    _t = float(_call['case'].get('target', 0.75))\n"
-        "    np.savez(f'{_base}/out/test_prelu_trains.{_k}.npz', alpha_before=np.array([0.25]),\n"
+        "    np.savez(f'{_base}/out/test_fit_slope.{_k}.npz', alpha_before=np.array([0.25]),\n"
         "             alpha_after=np.array([_t + 0.01]), losses=np.array([1.0, 0.1]))"))]), 0,
 )  # fmt: skip
 exercise_attack(
@@ -1174,6 +1174,126 @@ exercise_attack(
         ("test_leaky_relu", (
             "t = torch.tensor([-1.0, 2.0], requires_grad=True)\n"
             "torch.nn.functional.leaky_relu(t, 0.1).sum().backward()\nprint(t.grad)")),
+    ]), 10,
+)  # fmt: skip
+
+
+_LIB08 = (
+    "import numpy as np, scipy.special, torch\n"
+    "def _ce(logits, labels):\n"
+    "    return torch.nn.functional.cross_entropy(torch.from_numpy(logits),\n"
+    "                                             torch.from_numpy(labels)).item()\n"
+    "def _backward(x, dout):\n"
+    "    t = torch.from_numpy(x).requires_grad_(True)\n"
+    "    torch.softmax(t, dim=-1).backward(torch.from_numpy(dout))\n"
+    "    return t.grad.numpy()\n"
+    "_lib = {\n"
+    "    'softmax': lambda x: scipy.special.softmax(x, axis=-1),\n"
+    "    'log_softmax': lambda x: scipy.special.log_softmax(x, axis=-1),\n"
+    "    'cross_entropy': _ce,\n"
+    "    'softmax_backward': _backward,\n"
+    "}\n"
+)
+_ZEROS08 = {
+    "softmax": "def softmax(x):\n    return np.zeros_like(x)",
+    "log_softmax": "def log_softmax(x):\n    return np.zeros_like(x)",
+    "cross_entropy": "def cross_entropy(logits, labels):\n    return 0.0",
+    "softmax_backward": "def softmax_backward(x, dout):\n    return np.zeros_like(x)",
+}
+
+exercise_attack(E08, "solution", "the instructor's solutions", solution_of(E08), 10)
+exercise_attack(E08, "release", "the release, untouched", release_notebook(_source(E08)), 0)
+exercise_attack(
+    E08, "probe_library_functions",
+    "the release plus a last cell that reads the hidden cases, runs the package's probes on "
+    "scipy's softmax and log_softmax and torch's cross_entropy and autograd, and writes the outputs "
+    "the judge used to read",
+    _edit(release_notebook(_source(E08)), after=[("summary", _LIB08 + _WRITE_OUTPUTS)]), 0,
+)  # fmt: skip
+exercise_attack(
+    E08, "library_shortcuts",
+    "scipy.special.softmax and log_softmax, torch's F.cross_entropy, and torch's autograd for the "
+    "backward pass",
+    _edit(solution_of(E08), cells={
+        "softmax": "import scipy.special\ndef softmax(x):\n    return scipy.special.softmax(x, axis=-1)",
+        "log_softmax": (
+            "from scipy.special import log_softmax as _ls\n"
+            "def log_softmax(x):\n    return _ls(x, axis=-1)"),
+        "cross_entropy": (
+            "import torch\nimport torch.nn.functional as F\n"
+            "def cross_entropy(logits, labels):\n"
+            "    return F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(labels)).item()"),
+        "softmax_backward": (
+            "def softmax_backward(x, dout):\n"
+            "    t = torch.tensor(x, requires_grad=True)\n"
+            "    torch.softmax(t, dim=-1).backward(torch.from_numpy(dout))\n"
+            "    return t.grad.numpy()"),
+    }), 0,
+)  # fmt: skip
+exercise_attack(
+    E08, "course_softmax",
+    "the course's own softmax family (actlab.activations.softmax, log_softmax, softmax_grad), "
+    "which the sandbox replaces by poison",
+    _edit(solution_of(E08), cells={
+        "softmax": (
+            "from actlab.activations import softmax as _softmax\n"
+            "def softmax(x):\n    return _softmax(x, axis=-1)"),
+        "log_softmax": (
+            "import actlab.activations as al\n"
+            "def log_softmax(x):\n    return al.log_softmax(x, axis=-1)"),
+        "softmax_backward": (
+            "from actlab.activations.normalising import softmax_grad\n"
+            "def softmax_backward(x, dout):\n    return softmax_grad(x, dout, axis=-1)"),
+    }), 0, test_softmax=0, test_log_softmax=0, test_cross_entropy=0, test_softmax_backward=0,
+)  # fmt: skip
+exercise_attack(
+    E08, "hidden_names",
+    "scipy's log_softmax reached with getattr and a name built at run time, in log_softmax only "
+    "(cross_entropy, which calls it, loses its points too)",
+    _edit(solution_of(E08), cells={
+        "log_softmax": (
+            "import scipy.special\n"
+            "def log_softmax(x):\n"
+            "    return getattr(scipy.special, 'log_' + 'softmax')(x, axis=-1)"),
+    }), 5, test_softmax=2, test_log_softmax=0, test_cross_entropy=0, test_softmax_backward=3,
+)  # fmt: skip
+exercise_attack(
+    E08, "silence_overflow",
+    "the textbook softmax and log-softmax inside np.errstate(all='ignore'), so that the overflow "
+    "is silent",
+    _edit(solution_of(E08), cells={
+        "softmax": (
+            "def softmax(x):\n    with np.errstate(all='ignore'):\n"
+            "        e = np.exp(x)\n        return e / e.sum(axis=-1, keepdims=True)"),
+        "log_softmax": (
+            "def log_softmax(x):\n    with np.errstate(all='ignore'):\n"
+            "        return x - np.log(np.exp(x).sum(axis=-1, keepdims=True))"),
+    }), 0,
+)  # fmt: skip
+exercise_attack(
+    E08, "replace_probe_run",
+    "functions that return zeros, and a cell that replaces actlab.grading.probe's functions with "
+    "ones that swap scipy's and torch's answers into the namespace while the tests run",
+    _edit(solution_of(E08), cells=_ZEROS08, after=[("setup", _LIB08 + (
+        "import actlab.grading.probe as _probe\n"
+        "_original_calls = _probe.run_calls\n"
+        "def _calls(command, namespace, replies):\n"
+        "    return _original_calls(command, {**namespace, **_lib}, replies)\n"
+        "_probe.run_calls = _calls"))]), 0,
+)  # fmt: skip
+exercise_attack(
+    E08, "honest_scratch_cells",
+    "the solutions plus scratch cells that compare them with scipy's softmax and torch's "
+    "cross_entropy (allowed: the answers do not use them)",
+    _edit(solution_of(E08), after=[
+        ("test_softmax", (
+            "import scipy.special\nx = np.random.default_rng(1).standard_normal((3, 4))\n"
+            "print(np.max(np.abs(softmax(x) - scipy.special.softmax(x, axis=-1))))")),
+        ("test_cross_entropy", (
+            "import torch\nlogits = np.array([[2.0, -1.0], [0.5, 0.5]])\n"
+            "labels = np.array([0, 1])\n"
+            "print(cross_entropy(logits, labels), torch.nn.functional.cross_entropy(\n"
+            "    torch.from_numpy(logits), torch.from_numpy(labels)).item())")),
     ]), 10,
 )  # fmt: skip
 

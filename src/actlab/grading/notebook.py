@@ -44,6 +44,7 @@ EXERCISE_NAMES = (
     "05_cross_validation",
     "06_dead_units",
     "07_gelu_transformer",
+    "08_softmax_cross_entropy",
 )
 
 _CELL_TYPES = frozenset({"code", "markdown", "raw"})

@@ -15,18 +15,26 @@ A *check* is split in two halves so that a grade is never decided inside the stu
 
 Test cells in an exercise call :func:`check` with the check's name, the student's objects and,
 optionally, JSON-serialisable keyword arguments (the *case*). Hidden tests pass hidden cases.
+
+**Messages in two languages.** A verdict or a probe error carries a :class:`Message`: a key of the
+course's catalog (:mod:`actlab.i18n`) and its fields, never finished text. The text is made where it
+is shown, in the learner's language: ``Verdict.text("zh")``. Fields hold what the learner's code
+produced or was given (a shape, a dtype, an input, the text of an exception it raised), or another
+:class:`Message`; never an expected value.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 __all__ = [
     "CheckSpec",
+    "Message",
     "ProbeError",
     "Verdict",
     "as_plain",
@@ -40,27 +48,90 @@ PlainValue = np.ndarray
 Outputs = dict[str, PlainValue]
 
 
+_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell the learner: a catalog key and its fields, made into text in a language.
+
+    ``Message("check.nan", what="sigmoid", x="1e4").text("zh")`` looks the key up in
+    :data:`actlab.i18n.CATALOG`; a field that is itself a :class:`Message` is made into text in
+    the same language first. ``Message.plain(text)`` is a text that is the same in every language
+    (what a student's code printed or raised, or a test's own description).
+    """
+
+    key: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def plain(cls, text: str) -> Message:
+        return cls("", {"text": str(text)})
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"en"`` or ``"zh"``, or a spelling of them)."""
+        if not self.key:
+            return str(self.fields.get("text", ""))
+        from actlab import i18n
+
+        # The one lookup with a key that is not a literal: a Message's key is checked where the
+        # Message is made (tests/test_checks_messages.py reads every Message, Verdict.fail and
+        # ProbeError of the package, as tests/test_i18n.py reads every t("...")).
+        translate = i18n.t
+        values = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.fields.items()}
+        return translate(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
+def message(key: str, /, **fields: Any) -> Message:
+    """``Message(key, fields)``; a ``key`` that is not a catalog key (a sentence) is plain text."""
+    if _KEY.fullmatch(key):
+        return Message(key, fields)
+    if fields:
+        raise ValueError(f"message: {key!r} is not a catalog key, so it takes no fields")
+    return Message.plain(key)
+
+
 class ProbeError(Exception):
     """The student's code did something a probe cannot turn into plain data.
 
-    The message is shown to the learner as it is, so it names the symptom and never an expected value.
+    ``ProbeError("check.probe.not_callable", name="relu", got="int")`` carries a :class:`Message`
+    (:attr:`note`); ``str()`` gives its English text and :meth:`text` any language. It names the
+    symptom and never an expected value.
     """
+
+    def __init__(self, key: str | Message, /, **fields: Any) -> None:
+        self.note = key if isinstance(key, Message) else message(key, **fields)
+        super().__init__(self.note.text("en"))
+
+    def text(self, lang: str = "en") -> str:
+        return self.note.text(lang)
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of one check: whether it passed, and what to tell the learner."""
+    """The outcome of one check: whether it passed, and what to tell the learner (:attr:`note`,
+    made into text by :meth:`text`; :attr:`message` is the English text)."""
 
     passed: bool
-    message: str
+    note: Message
+
+    @property
+    def message(self) -> str:
+        return self.note.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        return self.note.text(lang)
 
     @classmethod
-    def ok(cls, message: str = "passed") -> Verdict:
-        return cls(True, message)
+    def ok(cls, key: str | Message = "check.passed", /, **fields: Any) -> Verdict:
+        return cls(True, key if isinstance(key, Message) else message(key, **fields))
 
     @classmethod
-    def fail(cls, message: str) -> Verdict:
-        return cls(False, message)
+    def fail(cls, key: str | Message, /, **fields: Any) -> Verdict:
+        return cls(False, key if isinstance(key, Message) else message(key, **fields))
 
 
 class CheckSpec(Protocol):
@@ -125,17 +196,13 @@ def as_plain(value: Any, what: str) -> np.ndarray:
         try:
             arr = np.array(value)
         except (ValueError, TypeError) as exc:
-            raise ProbeError(f"{what} is a ragged or mixed sequence, not an array of numbers") from exc
+            raise ProbeError("check.probe.ragged", what=what) from exc
     else:
-        raise ProbeError(
-            f"{what} returned a {type(value).__name__}; expected a numpy array or a number"
-        )
+        raise ProbeError("check.probe.not_array", what=what, type=type(value).__name__)
     if type(arr) is not np.ndarray:
-        raise ProbeError(f"{what} returned a {type(arr).__name__}, a subclass of numpy.ndarray")
+        raise ProbeError("check.probe.ndarray_subclass", what=what, type=type(arr).__name__)
     if arr.dtype.kind not in _PLAIN_KINDS:
-        raise ProbeError(
-            f"{what} returned an array of dtype {arr.dtype}; expected numbers (float, int or bool)"
-        )
+        raise ProbeError("check.probe.bad_dtype", what=what, dtype=str(arr.dtype))
     return np.array(arr, copy=True)
 
 
@@ -150,9 +217,9 @@ def run_probe(spec: CheckSpec, objects: tuple[Any, ...], case: Mapping[str, Any]
     except ProbeError:
         raise
     except NotImplementedError as exc:
-        raise ProbeError("not implemented yet (NotImplementedError)") from exc
+        raise ProbeError("check.probe.not_implemented") from exc
     except Exception as exc:
-        raise ProbeError(f"raised {type(exc).__name__}: {exc}") from exc
+        raise ProbeError("check.probe.raised", error=f"{type(exc).__name__}: {exc}") from exc
     return {key: as_plain(val, key) for key, val in raw.items()}
 
 

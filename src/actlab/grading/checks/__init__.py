@@ -7,11 +7,12 @@ exercise                    checks
 02_stable_sigmoid_tanh      sigmoid, sigmoid_grad, tanh, tanh_grad
 03_relu_backprop            relu_forward, relu_backward, dense_backward
 04_leaky_prelu              leaky_relu_forward, leaky_relu_backward, prelu_forward,
-                            prelu_backward, prelu_module, prelu_trains
+                            prelu_backward, prelu_module, prelu_trains, fit_slope
 05_cross_validation         cross_validate_activations
 06_dead_units               dead_fraction, dead_units_fix
 07_gelu_transformer         gelu, gelu_tanh, gelu_sigmoid, gelu_approximation_errors,
                             ffn_forward
+08_softmax_cross_entropy    softmax, log_softmax, cross_entropy, softmax_backward
 ==========================  =============================================================
 
 Shared pieces live in ``_common``; the answers the judges compare with, where the package has none,
@@ -28,5 +29,6 @@ from actlab.grading.checks import (  # noqa: F401
     gelu_transformer,
     leaky_prelu,
     relu_backprop,
+    softmax_cross_entropy,
     stable_sigmoid_tanh,
 )

@@ -161,7 +161,7 @@ def _number(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
         if isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind in "iuf":
             return float(value.reshape(()))
-        raise ProbeError(f"{what} should be a number, got a {type(value).__name__}")
+        raise ProbeError("check.cv.not_number", what=what, type=type(value).__name__)
     return float(value)
 
 
@@ -170,21 +170,18 @@ def _probe_cv(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     X, y, activations, n_splits, seed = _cv_case(case)
     row_index = {row.tobytes(): i for i, row in enumerate(X)}
     if len(row_index) != len(X):
-        raise ProbeError("the probe's data set has repeated rows; the check cannot run")
+        raise ProbeError("check.cv.repeated_rows")
     calls: list[tuple[str, np.ndarray, np.ndarray, float]] = []
 
     def rows(part: Any, what: str) -> np.ndarray:
         part = np.ascontiguousarray(np.asarray(part, dtype=X.dtype))
         if part.ndim != 2 or part.shape[1] != X.shape[1]:
-            raise ProbeError(f"score_fn received {what} of shape {part.shape}; expected rows of X")
+            raise ProbeError("check.cv.part_shape", what=what, shape=part.shape)
         mask = np.zeros(len(X), dtype=bool)
         for row in part:
             i = row_index.get(row.tobytes())
             if i is None:
-                raise ProbeError(
-                    f"score_fn received {what} rows that are not rows of X: split X by "
-                    "indices and pass the rows unchanged"
-                )
+                raise ProbeError("check.cv.foreign_rows", what=what)
             mask[i] = True
         return mask
 
@@ -198,27 +195,22 @@ def _probe_cv(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     )
     if not isinstance(result, Mapping):
         raise ProbeError(
-            f"cross_validate_activations should return a dict, got a {type(result).__name__}"
+            "check.probe.not_dict", what="cross_validate_activations", type=type(result).__name__
         )
     missing = [k for k in ("mean", "std", "choice") if k not in result]
     if missing:
-        raise ProbeError(
-            f"the result has no {missing[0]!r} entry; expected 'mean', 'std', 'choice'"
-        )
+        raise ProbeError("check.cv.missing_entry", key=missing[0])
     means, stds = [], []
     for key, store in (("mean", means), ("std", stds)):
         table = result[key]
         if not isinstance(table, Mapping):
-            raise ProbeError(f"result[{key!r}] should be a dict from activation name to a number")
+            raise ProbeError("check.cv.table_not_dict", key=key)
         for name in activations:
             if name not in table:
-                raise ProbeError(f"result[{key!r}] has no entry for {name!r}")
+                raise ProbeError("check.cv.table_missing", key=key, name=name)
             store.append(_number(table[name], f"result[{key!r}][{name!r}]"))
     if not isinstance(result["choice"], str):
-        raise ProbeError(
-            f"result['choice'] should be an activation name (a str), got a "
-            f"{type(result['choice']).__name__}"
-        )
+        raise ProbeError("check.cv.choice_type", type=type(result["choice"]).__name__)
     n = len(X)
     return {
         "mean": np.asarray(means),
@@ -259,74 +251,57 @@ def _judge_cv(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     stds = get_output(outputs, "std").reshape(-1)
     choice = str(get_output(outputs, "choice"))
     if not len(names) == len(train) == len(test) == len(scores):
-        return Verdict.fail(
-            "the record of score_fn's calls is inconsistent; the check cannot judge"
-        )
+        return Verdict.fail("check.cv.record")
     expected_calls = n_splits * len(activations)
     if len(names) != expected_calls:
         return Verdict.fail(
-            f"score_fn was called {len(names)} times for {len(activations)} activations and "
-            f"n_splits={n_splits}; call it once per fold and activation"
+            "check.cv.calls", calls=len(names), activations=len(activations), n_splits=n_splits
         )
     unknown = sorted(set(names.tolist()) - set(activations))
     if unknown:
-        return Verdict.fail(f"score_fn was called with activation(s) not asked for: {unknown}")
+        return Verdict.fail("check.cv.unknown", names=", ".join(map(repr, unknown)))
     if np.any(train & test):
-        return Verdict.fail("a training part shares samples with its test part")
+        return Verdict.fail("check.cv.overlap")
     if not np.all(train | test):
-        return Verdict.fail("some samples are in neither the training nor the test part of a split")
+        return Verdict.fail("check.cv.uncovered")
     folds: dict[str, list[np.ndarray]] = {}
     for name in activations:
         mine = test[names == name]
         if len(mine) != n_splits:
-            return Verdict.fail(
-                f"{name!r} was scored on {len(mine)} folds; every activation needs n_splits folds"
-            )
+            return Verdict.fail("check.cv.fold_count", name=name, folds=len(mine))
         if not np.all(mine.sum(axis=0) == 1):
-            return Verdict.fail(
-                f"the test folds of {name!r} do not split the data: every sample should be in "
-                "exactly one test fold"
-            )
+            return Verdict.fail("check.cv.not_partition", name=name)
         folds[name] = sorted(mine, key=lambda m: int(np.flatnonzero(m)[0]))
     first = folds[activations[0]]
     for name in activations[1:]:
         if not all(np.array_equal(a, b) for a, b in zip(first, folds[name], strict=True)):
-            return Verdict.fail(
-                "the activations were scored on different folds; compare them on the same splits"
-            )
+            return Verdict.fail("check.cv.different_folds")
     for fold in first:
         for c in np.unique(y):
             expected = np.sum(y == c) * fold.sum() / n
             if abs(np.sum(y[fold] == c) - expected) >= 1 + 1e-9:
-                return Verdict.fail(
-                    "the folds are not stratified: the class proportions differ between folds "
-                    "(StratifiedKFold keeps them equal)"
-                )
+                return Verdict.fail("check.cv.not_stratified")
     if not (np.all(np.isfinite(means)) and np.all(np.isfinite(stds))):
-        return Verdict.fail("a mean or a spread is NaN or inf")
+        return Verdict.fail("check.cv.nonfinite")
     if np.any((means < 0) | (means > 1)):
-        return Verdict.fail("a mean accuracy lies outside [0, 1]")
+        return Verdict.fail("check.cv.mean_range")
     if np.any(stds < 0):
-        return Verdict.fail("a spread is negative")
+        return Verdict.fail("check.cv.negative_spread")
     for i, name in enumerate(activations):
         own = scores[names == name]
         if not np.isclose(means[i], own.mean(), rtol=1e-9, atol=1e-12):
-            return Verdict.fail(f"the mean for {name!r} is not the mean of its fold scores")
+            return Verdict.fail("check.cv.mean", name=name)
         if not any(
             np.isclose(stds[i], own.std(ddof=ddof), rtol=1e-9, atol=1e-12) for ddof in (0, 1)
         ):
-            return Verdict.fail(
-                f"the spread for {name!r} is not the standard deviation of its fold scores"
-            )
+            return Verdict.fail("check.cv.spread", name=name)
     if choice not in activations:
-        return Verdict.fail(f"the choice {choice!r} is not one of the activations compared")
+        return Verdict.fail("check.cv.choice_unknown", choice=choice)
     if means[activations.index(choice)] < means.max():
-        return Verdict.fail("the choice is not the activation with the highest mean accuracy")
+        return Verdict.fail("check.cv.choice")
     for name, i, score in spot_check(case, names, train, test):
         if abs(scores[i] - score) > 0.05:
-            return Verdict.fail(
-                f"the fold scores recorded for {name!r} differ from fit_score's on the same split"
-            )
+            return Verdict.fail("check.cv.made_up", name=name)
     return Verdict.ok()
 
 

@@ -228,30 +228,20 @@ def _judge_dead(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     layers, X = _dead_case(case)
     got = get_output(outputs, "fraction")
     if got.size != 1:
-        return Verdict.fail(
-            f"dead_fraction returned an array of shape {got.shape}; return one number"
-        )
+        return Verdict.fail("check.dead.not_scalar", shape=got.shape)
     if got.dtype.kind not in "iuf":
-        return Verdict.fail(f"dead_fraction returned a {got.dtype} value; return a number")
+        return Verdict.fail("check.dead.not_number", dtype=str(got.dtype))
     value = float(got.reshape(()))
     stats = dead_unit_stats(layers, X)
     if np.isclose(value, stats["fraction"], rtol=1e-6, atol=1e-9):
         return Verdict.ok()
     if not 0 <= value <= 1:
         if stats["count"] and value == stats["count"]:
-            return Verdict.fail(
-                "dead_fraction returned the number of dead units, not their fraction"
-            )
+            return Verdict.fail("check.dead.count")
         if np.isclose(value, 100 * stats["fraction"]):
-            return Verdict.fail("dead_fraction returned a percentage; return a fraction in [0, 1]")
-        return Verdict.fail("dead_fraction returned a value outside [0, 1]")
-    symptoms = [
-        (
-            "zero_activations",
-            "dead_fraction counts zero activations; a unit is dead only when it is 0 for every input",
-        ),
-        ("ever_zero", "dead_fraction counts units that are 0 on some input, not on every input"),
-    ]
+            return Verdict.fail("check.dead.percentage")
+        return Verdict.fail("check.dead.range")
+    symptoms = [("zero_activations", "check.dead.zero_activations"), ("ever_zero", "check.dead.ever_zero")]
     for key, message in symptoms:
         if not np.isclose(stats[key], stats["fraction"]) and np.isclose(value, stats[key]):
             return Verdict.fail(message)
@@ -259,18 +249,15 @@ def _judge_dead(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     if len(per_layer) > 1 and any(
         np.isclose(value, f) and not np.isclose(f, stats["fraction"]) for f in per_layer
     ):
-        return Verdict.fail("dead_fraction looks at one hidden layer only; count every ReLU layer")
+        return Verdict.fail("check.dead.one_layer")
     from actlab.grading.checks.dead_units import no_gradient_fraction as measure
 
     model = _build_torch(layers)
     import torch
 
     if np.isclose(value, measure(model, torch.from_numpy(X))):
-        return Verdict.fail(
-            "dead_fraction counts units without gradient; count units whose ReLU output is 0 "
-            "on every input (some live units here get no gradient)"
-        )
-    return Verdict.fail("dead_fraction returned the wrong fraction")
+        return Verdict.fail("check.dead.no_gradient")
+    return Verdict.fail("check.dead.wrong")
 
 
 DEAD_FRACTION = Check(
@@ -303,15 +290,18 @@ def _probe_fix(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
         torch.manual_seed(seed)
         model = fn(64, width, 10)
         if not isinstance(model, torch.nn.Module):
-            raise ProbeError(
-                f"make_model should return a torch.nn.Module, got {type(model).__name__}"
-            )
+            raise ProbeError("check.fix.not_module", type=type(model).__name__)
         shapes = [
             (m.in_features, m.out_features)
             for m in model.modules()
             if isinstance(m, torch.nn.Linear)
         ]
-        accuracy = train_on_digits(model, lr=lr, epochs=epochs, seed=seed)
+        try:
+            accuracy = train_on_digits(model, lr=lr, epochs=epochs, seed=seed)
+        except RuntimeError as exc:
+            if "cannot be multiplied" not in str(exc):
+                raise
+            raise ProbeError("check.mistake.linear_sizes", error=str(exc)) from exc
     X = torch.tensor(digits("train").X)
     with one_torch_thread():
         per_layer = _unit_gradients(model, X) if len(shapes) > 1 else []
@@ -328,27 +318,24 @@ def _judge_fix(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     wanted = [(64, width), (width, width), (width, width), (width, 10)]
     if shapes != wanted:
         return Verdict.fail(
-            f"make_model(64, {width}, 10) should contain exactly four nn.Linear layers, "
-            f"64 -> {width} -> {width} -> {width} -> 10; found {len(shapes)} with shapes {shapes}"
+            "check.fix.layers", width=width, found=len(shapes), shapes=str(shapes)
         )
     grads = get_output(outputs, "max_unit_grad")
     accuracy = float(get_output(outputs, "accuracy"))
     if grads.size != 3 * width or not np.all(np.isfinite(grads)):
-        return Verdict.fail("the hidden units' gradients could not be measured (NaN, or missing)")
+        return Verdict.fail("check.fix.gradients")
     if not np.isfinite(accuracy):
-        return Verdict.fail("the accuracy after training is NaN")
+        return Verdict.fail("check.fix.accuracy_nan")
     dead = float(np.mean(grads == 0))
     if dead > MAX_DEAD:
         return Verdict.fail(
-            f"after training at lr={_lr}, {dead:.0%} of the hidden units receive no gradient on any "
-            f"training input (at most {MAX_DEAD:.0%} allowed): the units still die"
+            "check.fix.still_dying", lr=f"{_lr:g}", dead=f"{dead:.0%}", allowed=f"{MAX_DEAD:.0%}"
         )
     if accuracy < MIN_ACCURACY:
         return Verdict.fail(
-            f"the units stay alive, but the test accuracy after training is {accuracy:.2f} "
-            f"(at least {MIN_ACCURACY} required): the network does not learn well"
+            "check.fix.accuracy", accuracy=f"{accuracy:.2f}", required=f"{MIN_ACCURACY:g}"
         )
-    return Verdict.ok("the hidden units stay alive and the network learns")
+    return Verdict.ok("check.fix.passed")
 
 
 DEAD_UNITS_FIX = Check("dead_units_fix", _probe_fix, _judge_fix, ("make_model",), _FIX_CASE_KEYS)

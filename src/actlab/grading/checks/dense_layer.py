@@ -16,12 +16,14 @@ import numpy as np
 
 from actlab.grading.checks._common import (
     Check,
+    call_student,
     compare_array,
     get_output,
+    matches,
     student_callable,
     unpack,
 )
-from actlab.grading.spec import Verdict
+from actlab.grading.spec import Message, Verdict
 
 __all__ = ["COMPOSE_AFFINE", "COMPOSE_MANY", "DENSE_FORWARD"]
 
@@ -54,7 +56,7 @@ def _dense_inputs(case: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.n
 def _probe_dense(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     fn = student_callable(objects[0], "dense_forward")
     x, W, b = _dense_inputs(case)
-    return {"out": fn(x.copy(), W.copy(), b.copy())}
+    return {"out": call_student(fn, "dense_forward", x.copy(), W.copy(), b.copy(), x=x, W=W, b=b)}
 
 
 def _judge_dense(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
@@ -62,10 +64,7 @@ def _judge_dense(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     got = get_output(outputs, "out")
     n, m = x.shape[0], W.shape[1]
     if got.shape != (n, m):
-        return Verdict.fail(
-            f"dense_forward returned shape {got.shape} for x of shape {x.shape} and W of shape "
-            f"{W.shape}; it should be (batch, outputs)"
-        )
+        return Verdict.fail("check.dense.shape", got=got.shape, x=x.shape, W=W.shape)
     from actlab.grading.checks._references import dense_forward
 
     x64, W64, b64 = (a.astype(np.float64) for a in (x, W, b))
@@ -73,9 +72,11 @@ def _judge_dense(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     tol = _tol(x.dtype.type)
     if got.dtype.kind == "f" and np.all(np.isfinite(got)):
         if np.allclose(got, x64 @ W64, rtol=tol, atol=tol):
-            return Verdict.fail("dense_forward leaves out the bias b")
+            return Verdict.fail("check.dense.no_bias")
         if np.allclose(got, x64 @ W64 - b64, rtol=tol, atol=tol):
-            return Verdict.fail("dense_forward subtracts the bias instead of adding it")
+            return Verdict.fail("check.dense.minus_bias")
+        if W.shape[0] == W.shape[1] > 1 and matches(got, x64 @ W64.T + b64, rtol=tol):
+            return Verdict.fail("check.mistake.transposed_weight", what="dense_forward")
     return compare_array("dense_forward(x, W, b)", got, ref, tol=tol, dtype=x.dtype)
 
 
@@ -117,21 +118,21 @@ def _judge_composed(what: str, outputs: Mapping[str, np.ndarray], layers: list) 
     dtype = layers[0][0].dtype
     tol = _tol(dtype.type)
     d, m = W_ref.shape
+    returned_W = Message("check.what.returned", {"fn": what, "part": "W"})
+    returned_b = Message("check.what.returned", {"fn": what, "part": "b"})
     verdict = compare_array(
-        f"the W returned by {what}",
+        returned_W,
         W,
         W_ref,
         tol=tol,
-        shape_hint=f"shape (inputs, outputs) = ({d}, {m})",
+        shape_hint=Message("check.hint.inputs_outputs", {"shape": (d, m)}),
     )
     if not verdict.passed:
         if W.shape == (m, d) and d != m:
-            return Verdict.fail(
-                f"the W returned by {what} is transposed: it should map inputs to outputs"
-            )
+            return Verdict.fail("check.compose.transposed", what=returned_W)
         return verdict
     verdict = compare_array(
-        f"the b returned by {what}", b, b_ref, tol=tol, shape_hint=f"shape ({m},)"
+        returned_b, b, b_ref, tol=tol, shape_hint=Message("check.hint.shape", {"shape": (m,)})
     )
     if not verdict.passed and b.shape == b_ref.shape and np.all(np.isfinite(b)):
         b_last = layers[-1][1].astype(np.float64)
@@ -139,17 +140,17 @@ def _judge_composed(what: str, outputs: Mapping[str, np.ndarray], layers: list) 
             sum(layer[1].astype(np.float64) for layer in layers[1:]) if len(layers) > 1 else b_last
         )
         if np.allclose(b, b_last, rtol=tol, atol=tol) or np.allclose(b, b_sum, rtol=tol, atol=tol):
-            return Verdict.fail(
-                f"the b returned by {what} ignores the earlier biases: they pass through the later "
-                "weight matrices too"
-            )
+            return Verdict.fail("check.compose.earlier_biases", what=returned_b)
     return verdict
 
 
 def _probe_compose(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     fn = student_callable(objects[0], "compose_affine")
     (W1, b1), (W2, b2) = _layers(case, (5, 4, 3))
-    W, b = unpack(fn(W1.copy(), b1.copy(), W2.copy(), b2.copy()), 2, "compose_affine", "(W, b)")
+    result = call_student(
+        fn, "compose_affine", W1.copy(), b1.copy(), W2.copy(), b2.copy(), W1=W1, b1=b1, W2=W2, b2=b2
+    )
+    W, b = unpack(result, 2, "compose_affine", "(W, b)")
     return {"W": W, "b": b}
 
 
@@ -169,7 +170,8 @@ COMPOSE_AFFINE = Check(
 def _probe_many(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     fn = student_callable(objects[0], "compose_many")
     layers = _layers(case, (6, 5, 4, 3, 2))
-    result = fn([(W.copy(), b.copy()) for W, b in layers])
+    shapes = {f"W{i + 1}": W for i, (W, _b) in enumerate(layers)}
+    result = call_student(fn, "compose_many", [(W.copy(), b.copy()) for W, b in layers], **shapes)
     W, b = unpack(result, 2, "compose_many", "(W, b)")
     return {"W": W, "b": b}
 

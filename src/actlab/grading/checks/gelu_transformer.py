@@ -16,6 +16,7 @@ import numpy as np
 
 from actlab.grading.checks._common import (
     Check,
+    call_student,
     compare_array,
     elementwise_check,
     get_output,
@@ -77,12 +78,12 @@ def _err_grid(case: Mapping[str, Any]) -> np.ndarray:
 
 def _pair(value: Any, key: str) -> tuple[float, float]:
     if not isinstance(value, tuple | list) or len(value) != 2:
-        raise ProbeError(f"result[{key!r}] should be a pair (max_error, x_at_max)")
+        raise ProbeError("check.gelu.pair", key=key)
     out = []
     for item in value:
         item = np.asarray(item.item() if hasattr(item, "item") else item)
         if item.size != 1 or item.dtype.kind not in "iuf":
-            raise ProbeError(f"result[{key!r}] should hold two numbers")
+            raise ProbeError("check.gelu.pair_numbers", key=key)
         out.append(float(item.reshape(())))
     return out[0], out[1]
 
@@ -93,12 +94,12 @@ def _probe_errors(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     result = fn(x.copy())
     if not isinstance(result, Mapping):
         raise ProbeError(
-            f"approximation_errors should return a dict, got a {type(result).__name__}"
+            "check.probe.not_dict", what="approximation_errors", type=type(result).__name__
         )
     out: dict[str, Any] = {}
     for key in ("tanh", "sigmoid"):
         if key not in result:
-            raise ProbeError(f"the result has no {key!r} entry; expected 'tanh' and 'sigmoid'")
+            raise ProbeError("check.gelu.missing_entry", key=key)
         out[f"{key}_error"], out[f"{key}_at"] = _pair(result[key], key)
     return out
 
@@ -117,24 +118,16 @@ def _judge_errors(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
         at = float(get_output(outputs, f"{key}_at"))
         ref_err, ref_at = refs[key]
         if not np.isfinite(err) or not np.isfinite(at):
-            return Verdict.fail(f"the {key!r} entry contains NaN or inf")
+            return Verdict.fail("check.gelu.entry_nonfinite", key=key)
         if not np.isclose(err, ref_err, rtol=1e-6, atol=0):
             if np.isclose(err, refs[other][0], rtol=1e-6, atol=0):
-                return Verdict.fail("the 'tanh' and 'sigmoid' entries are swapped")
+                return Verdict.fail("check.gelu.swapped")
             if err <= 0:
-                return Verdict.fail(
-                    f"the {key!r} maximum error is not positive: use the absolute error"
-                )
-            return Verdict.fail(
-                f"the maximum error of the {key!r} approximation is wrong (the error is "
-                "|approximation - exact| over the whole grid)"
-            )
+                return Verdict.fail("check.gelu.not_positive", key=key)
+            return Verdict.fail("check.gelu.max_error", key=key)
         # the error is even in x, so the maximum sits at ±x*; either sign is right
         if abs(abs(at) - abs(ref_at)) > step * 1.01:
-            return Verdict.fail(
-                f"the x where the {key!r} approximation's error is largest is wrong (return the "
-                "input, not its index)"
-            )
+            return Verdict.fail("check.gelu.where", key=key)
     return Verdict.ok()
 
 
@@ -166,7 +159,8 @@ def _ffn_case(case: Mapping[str, Any]) -> tuple[np.ndarray, ...]:
 def _probe_ffn(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     fn = student_callable(objects[0], "ffn_forward")
     args = _ffn_case(case)
-    return {"out": fn(*(a.copy() for a in args))}
+    names = dict(zip(("x", "W1", "b1", "W2", "b2"), args, strict=True))
+    return {"out": call_student(fn, "ffn_forward", *(a.copy() for a in args), **names)}
 
 
 def _judge_ffn(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
@@ -176,22 +170,19 @@ def _judge_ffn(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     got = get_output(outputs, "out")
     ref = ffn_forward(x, W1, b1, W2, b2, exact_gelu)
     if got.shape != ref.shape:
-        return Verdict.fail(
-            f"ffn_forward returned shape {got.shape} for x of shape {x.shape}; a feed-forward "
-            "block keeps the shape (batch, seq, d_model)"
-        )
+        return Verdict.fail("check.ffn.shape", got=got.shape, x=x.shape)
     verdict = compare_array("ffn_forward(x, ...)", got, ref, tol=1e-10, dtype=x.dtype)
     if verdict.passed or got.dtype.kind != "f" or not np.all(np.isfinite(got)):
         return verdict
     alternatives = (
-        (tanh_gelu, "ffn_forward uses the tanh approximation; this block uses the exact GELU"),
-        (sigmoid_gelu, "ffn_forward uses x*sigmoid(1.702x); this block uses the exact GELU"),
-        (lambda h: np.maximum(h, 0), "ffn_forward applies ReLU, not GELU"),
-        (lambda h: h, "ffn_forward leaves out the activation between the two linear layers"),
+        (tanh_gelu, "check.ffn.tanh"),
+        (sigmoid_gelu, "check.ffn.sigmoid"),
+        (lambda h: np.maximum(h, 0), "check.ffn.relu"),
+        (lambda h: h, "check.ffn.no_activation"),
     )
-    for act, message in alternatives:
+    for act, key in alternatives:
         if np.allclose(got, ffn_forward(x, W1, b1, W2, b2, act), rtol=1e-9, atol=1e-12):
-            return Verdict.fail(message)
+            return Verdict.fail(key)
     return verdict
 
 

@@ -28,13 +28,15 @@ from actlab.grading.checks._common import (
 )
 from actlab.grading.checks.relu_backprop import (
     BACKWARD_CASE_KEYS,
+    FINITE_DIFFERENCES,
     GRAD_TOL,
     backward_input,
     judge_elementwise_backward,
 )
-from actlab.grading.spec import ProbeError, Verdict
+from actlab.grading.spec import Message, ProbeError, Verdict
 
 __all__ = [
+    "FIT_SLOPE",
     "LEAKY_RELU_BACKWARD",
     "LEAKY_RELU_FORWARD",
     "PRELU_BACKWARD",
@@ -67,7 +69,10 @@ def _judge_leaky_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verd
     x = elementwise_input({k: v for k, v in case.items() if k != "negative_slope"}, _GRID)
     slope = float(case.get("negative_slope", 0.01))
     return compare_elementwise(
-        "leaky_relu_forward's out", x, get_output(outputs, "out"), _leaky(x, slope)
+        Message("check.what.part", {"fn": "leaky_relu_forward", "part": "out"}),
+        x,
+        get_output(outputs, "out"),
+        _leaky(x, slope),
     )
 
 
@@ -100,6 +105,9 @@ def _judge_leaky_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Ver
         get_output(outputs, "dx"),
         lambda v: _leaky(v, slope),
         slope_at_zero=slope,
+        kink=Message(
+            "check.mistake.kink_slope", {"what": "leaky_relu_backward", "slope": "negative_slope"}
+        ),
     )
 
 
@@ -146,7 +154,9 @@ def _probe_prelu_forward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any
 def _judge_prelu_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     x, alpha, _dout = _prelu_case(case)
     out = get_output(outputs, "out")
-    verdict = compare_elementwise("prelu_forward's out", x, out, _prelu(x, alpha))
+    verdict = compare_elementwise(
+        Message("check.what.part", {"fn": "prelu_forward", "part": "out"}), x, out, _prelu(x, alpha)
+    )
     if (
         not verdict.passed
         and alpha.size > 1
@@ -155,10 +165,7 @@ def _judge_prelu_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verd
         and x.shape[0] == alpha.size
         and np.allclose(out, np.where(x > 0, x, alpha[:, None] * x))
     ):
-        return Verdict.fail(
-            "prelu_forward applies alpha along the batch axis; each slope belongs to one "
-            "feature (axis 1)"
-        )
+        return Verdict.fail("check.prelu.batch_axis")
     return verdict
 
 
@@ -181,26 +188,25 @@ def _judge_prelu_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Ver
     a = alpha.reshape(1, -1) if alpha.size > 1 else alpha.reshape(())
     slope_at_zero = np.broadcast_to(a, x.shape)[x == 0]
     verdict = judge_elementwise_backward(
-        "prelu_backward's dx",
+        Message("check.what.part", {"fn": "prelu_backward", "part": "dx"}),
         x,
         dout,
         get_output(outputs, "dx"),
         lambda v: _prelu(v, alpha),
         slope_at_zero=slope_at_zero,
+        kink=Message("check.mistake.kink_slope", {"what": "prelu_backward", "slope": "alpha"}),
     )
     if not verdict.passed:
         return verdict
     dalpha = get_output(outputs, "dalpha")
     num = numerical_vjp(lambda al: _prelu(x, al), alpha, dout)
+    what = Message("check.what.part", {"fn": "prelu_backward", "part": "dalpha"})
     if dalpha.shape != alpha.shape:
-        extra = " (sum over the batch axis)" if dalpha.ndim > alpha.ndim else ""
-        return Verdict.fail(
-            f"prelu_backward's dalpha has shape {dalpha.shape}; it should have alpha's shape "
-            f"{alpha.shape}{extra}"
-        )
-    return compare_array(
-        "prelu_backward's dalpha", dalpha, num, tol=GRAD_TOL, against="central finite differences"
-    )
+        fields = {"what": what, "got": dalpha.shape, "var": "alpha", "shape": alpha.shape}
+        if dalpha.ndim > alpha.ndim:
+            return Verdict.fail("check.grad.shape_sum_batch", **fields)
+        return Verdict.fail("check.grad.shape", **fields)
+    return compare_array(what, dalpha, num, tol=GRAD_TOL, against=FINITE_DIFFERENCES)
 
 
 PRELU_BACKWARD = Check(
@@ -219,7 +225,7 @@ def _module_class(obj: Any, name: str = "PReLU") -> Any:
     import torch
 
     if not (isinstance(obj, type) and issubclass(obj, torch.nn.Module)):
-        raise ProbeError(f"{name} should be a subclass of torch.nn.Module, got {obj!r}")
+        raise ProbeError("check.prelu.not_module", name=name, got=repr(obj)[:200])
     return obj
 
 
@@ -274,7 +280,7 @@ def _probe_module(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     x = torch.tensor(_module_input(shape, seed), requires_grad=True)
     y = custom(x)
     if not isinstance(y, torch.Tensor):
-        raise ProbeError(f"PReLU's forward returned a {type(y).__name__}, not a tensor")
+        raise ProbeError("check.prelu.not_tensor", type=type(y).__name__)
     out["y"] = y.detach().numpy()
     out["y_dtype"] = str(y.dtype).removeprefix("torch.")
     params = list(custom.parameters())
@@ -300,26 +306,19 @@ def _judge_module(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     ):
         count = int(get_output(outputs, f"{tag}_count"))
         if count == 0:
-            hint = (
-                ": alpha is stored as a plain tensor; wrap it in nn.Parameter"
-                if bool(get_output(outputs, f"{tag}_plain_tensor"))
-                else ": store alpha as an nn.Parameter attribute"
-            )
-            return Verdict.fail(f"{call} registers no learnable parameters{hint}")
+            if bool(get_output(outputs, f"{tag}_plain_tensor")):
+                return Verdict.fail("check.prelu.plain_tensor", call=call)
+            return Verdict.fail("check.prelu.no_parameter", call=call)
         if count != 1:
-            return Verdict.fail(
-                f"{call} registers {count} parameters; PReLU has exactly one, alpha"
-            )
+            return Verdict.fail("check.prelu.parameters", call=call, count=count)
         numel = int(get_output(outputs, f"{tag}_numel"))
         if numel != n:
-            return Verdict.fail(
-                f"{call} has {numel} learnable slope(s); num_parameters sets how many there are"
-            )
+            return Verdict.fail("check.prelu.numel", call=call, numel=numel)
         if not bool(get_output(outputs, f"{tag}_requires_grad")):
-            return Verdict.fail(f"{call}'s alpha has requires_grad=False, so it cannot learn")
+            return Verdict.fail("check.prelu.requires_grad", call=call)
         values = get_output(outputs, f"{tag}_values")
         if not np.allclose(values, start, rtol=1e-6, atol=1e-7):
-            return Verdict.fail(f"{call}'s alpha does not start at the value of init (every slope)")
+            return Verdict.fail("check.prelu.init", call=call)
     x = torch.tensor(_module_input(shape, seed), requires_grad=True)
     weight = torch.full((k,), init, dtype=torch.float32, requires_grad=True)
     ref = torch.nn.functional.prelu(x, weight)
@@ -329,7 +328,7 @@ def _judge_module(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     (ref * upstream).sum().backward()
     y = get_output(outputs, "y")
     if str(get_output(outputs, "y_dtype")) != "float32":
-        return Verdict.fail("PReLU's forward changed the dtype of a float32 input")
+        return Verdict.fail("check.prelu.dtype")
     xs = x.detach().numpy()
     verdict = compare_elementwise(
         f"PReLU(num_parameters={k}, init={init})(x)",
@@ -343,17 +342,14 @@ def _judge_module(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
         return verdict
     grad = get_output(outputs, "weight_grad")
     if grad.size == 0:
-        return Verdict.fail(
-            "no gradient reached alpha after backward(): the forward must compute with the "
-            "nn.Parameter itself (no .item(), .detach() or a copy)"
-        )
+        return Verdict.fail("check.prelu.no_gradient")
     return compare_array(
-        "the gradient of alpha after backward()",
+        Message("check.prelu.alpha_gradient"),
         grad,
         weight.grad.double().numpy(),
         tol=1e-5,
-        shape_hint=f"shape ({k},)",
-        against="torch's autograd on the same input",
+        shape_hint=Message("check.hint.shape", {"shape": (k,)}),
+        against=Message("check.against.autograd"),
     )
 
 
@@ -389,7 +385,7 @@ def _probe_trains(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
     module = cls()
     params = list(module.parameters())
     if not params:
-        raise ProbeError("PReLU() has no parameters for an optimiser to train")
+        raise ProbeError("check.prelu.nothing_to_train")
     before = np.concatenate([p.detach().double().reshape(-1).numpy() for p in params])
     optimiser = torch.optim.SGD(params, lr=lr)
     losses: list[float] = []
@@ -411,18 +407,17 @@ def _sgd(
     steps: int,
     losses: list[float],
     alphas: list[np.ndarray] | None = None,
+    reset: bool = True,
 ) -> None:
     import torch
 
     params = [p for group in optimiser.param_groups for p in group["params"]]
     for _ in range(steps):
-        optimiser.zero_grad()
+        if reset:
+            optimiser.zero_grad()
         loss = torch.mean((module(x) - y) ** 2)
         if not loss.requires_grad:
-            raise ProbeError(
-                "training cannot move alpha: no gradient reaches the nn.Parameter (compute the "
-                "forward with it, without .item(), .detach() or a copy)"
-            )
+            raise ProbeError("check.prelu.no_gradient_in_training")
         loss.backward()
         optimiser.step()
         losses.append(float(loss.detach()))
@@ -430,9 +425,12 @@ def _sgd(
             alphas.append(np.concatenate([p.detach().double().reshape(-1).numpy() for p in params]))
 
 
-def reference_training(case: Mapping[str, Any], alpha: float) -> tuple[np.ndarray, np.ndarray]:
+def reference_training(
+    case: Mapping[str, Any], alpha: float, reset: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
     """The training of :func:`_probe_trains` with torch's own PReLU from slope ``alpha``, run in
-    the grader: ``(alpha after each step, loss of each step)``."""
+    the grader: ``(alpha after each step, loss of each step)``. ``reset=False`` never zeroes the
+    gradients, so that they add up from step to step (the classic mistake)."""
     import torch
 
     seed, target, steps, lr = _train_case(case)
@@ -450,7 +448,7 @@ def reference_training(case: Mapping[str, Any], alpha: float) -> tuple[np.ndarra
     losses: list[float] = []
     alphas: list[np.ndarray] = []
     with one_torch_thread():
-        _sgd(_Reference(), torch.optim.SGD([weight], lr=lr), x, y, steps, losses, alphas)
+        _sgd(_Reference(), torch.optim.SGD([weight], lr=lr), x, y, steps, losses, alphas, reset)
     return np.asarray(alphas).reshape(-1), np.asarray(losses)
 
 
@@ -460,19 +458,16 @@ def _judge_trains(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     alphas = get_output(outputs, "alphas")
     losses = get_output(outputs, "losses")
     if before.shape != (1,) or alphas.shape != (steps, 1):
-        return Verdict.fail("PReLU() should have exactly one learnable slope")
+        return Verdict.fail("check.trains.one_slope")
     if losses.shape != (steps,):
-        return Verdict.fail("the training did not run every step")
+        return Verdict.fail("check.trains.steps")
     if not np.all(np.isfinite(losses)) or not np.all(np.isfinite(alphas)):
-        return Verdict.fail("training PReLU() produced NaN or inf")
+        return Verdict.fail("check.trains.nonfinite")
     if float(before[0]) != np.float32(0.25):
-        return Verdict.fail("PReLU() should start with alpha = 0.25, torch's default init")
+        return Verdict.fail("check.trains.init")
     after = float(alphas[-1, 0])
     if after == float(before[0]):
-        return Verdict.fail(
-            "alpha did not move during training: does the forward use the nn.Parameter, so that "
-            "gradients reach it?"
-        )
+        return Verdict.fail("check.trains.not_moving")
     ref_alphas, ref_losses = reference_training(case, float(before[0]))
     # The same steps from the same start on the same data: only float32 rounding may differ.
     same = np.allclose(alphas[:, 0], ref_alphas, rtol=1e-4, atol=1e-6) and np.allclose(
@@ -481,16 +476,80 @@ def _judge_trains(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     if not same:
         gap_before = abs(float(before[0]) - target)
         if not abs(after - target) < 0.5 * gap_before:
-            return Verdict.fail(
-                "alpha moved the wrong way, or too little, while training on data whose best "
-                "slope for x < 0 is known: check the forward for x < 0"
-            )
-        return Verdict.fail(
-            "training PReLU() does not follow the steps a correct PReLU takes from the same start "
-            "on the same data (alpha or the loss differ): check the forward and where the "
-            "gradient of alpha comes from"
-        )
+            return Verdict.fail("check.trains.wrong_way")
+        return Verdict.fail("check.trains.trajectory")
     return Verdict.ok()
 
 
 PRELU_TRAINS = Check("prelu_trains", _probe_trains, _judge_trains, ("PReLU",), _TRAIN_CASE_KEYS)
+
+
+# --- the training loop ------------------------------------------------------------------------
+
+
+def _slope_module() -> Any:
+    """A PReLU with one slope, written here (the probe's own module, not the student's): the
+    training loop under test trains it."""
+    import torch
+
+    class Slope(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = torch.nn.Parameter(torch.tensor([0.25], dtype=torch.float32))
+
+        def forward(self, v: Any) -> Any:
+            return torch.where(v > 0, v, self.weight * v)
+
+    return Slope()
+
+
+def _probe_fit(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]:
+    """Call ``fit_slope(module, x, y, steps, lr)`` on the probe's own one-slope PReLU and the
+    data of :func:`_probe_trains`; record the losses it returns and the slope it leaves."""
+    fn = student_callable(objects[0], "fit_slope")
+    seed, target, steps, lr = _train_case(case)
+    x, y = _train_data(seed, target)
+    module = _slope_module()
+    with one_torch_thread():
+        result = fn(module, x, y, steps, lr)
+    if not isinstance(result, list | tuple):
+        raise ProbeError("check.fit.not_list", type=type(result).__name__)
+    losses = []
+    for value in result:
+        if type(value).__module__.startswith("torch") and hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+            raise ProbeError("check.fit.not_numbers", type=type(value).__name__)
+        losses.append(float(value))
+    return {
+        "losses": np.asarray(losses, dtype=np.float64),
+        "alpha_after": module.weight.detach().double().reshape(-1).numpy(),
+    }
+
+
+def _judge_fit(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
+    _seed, _target, steps, _lr = _train_case(case)
+    losses = get_output(outputs, "losses").reshape(-1)
+    after = get_output(outputs, "alpha_after").reshape(-1)
+    if losses.shape != (steps,):
+        return Verdict.fail("check.fit.steps", got=losses.size, steps=steps)
+    if after.shape != (1,) or not np.all(np.isfinite(losses)) or not np.isfinite(after[0]):
+        return Verdict.fail("check.fit.nonfinite")
+    if float(after[0]) == np.float32(0.25):
+        return Verdict.fail("check.fit.not_moving")
+
+    def follows(reset: bool) -> bool:
+        ref_alphas, ref_losses = reference_training(case, 0.25, reset=reset)
+        return bool(
+            np.isclose(after[0], ref_alphas[-1], rtol=1e-4, atol=1e-6)
+            and np.allclose(losses, ref_losses, rtol=1e-4, atol=1e-7)
+        )
+
+    if follows(reset=True):
+        return Verdict.ok()
+    if follows(reset=False):
+        return Verdict.fail("check.mistake.grad_not_reset", what="fit_slope")
+    return Verdict.fail("check.fit.trajectory")
+
+
+FIT_SLOPE = Check("fit_slope", _probe_fit, _judge_fit, ("fit_slope",), _TRAIN_CASE_KEYS)

@@ -17,15 +17,17 @@ import numpy as np
 from actlab.grading.checks._common import (
     ELEMENTWISE_CASE_KEYS,
     Check,
+    call_student,
     compare_array,
     compare_elementwise,
     elementwise_input,
     get_output,
+    matches,
     numerical_vjp,
     student_callable,
     unpack,
 )
-from actlab.grading.spec import Verdict
+from actlab.grading.spec import Message, Verdict
 
 __all__ = ["DENSE_BACKWARD", "RELU_BACKWARD", "RELU_FORWARD", "backward_input"]
 
@@ -48,7 +50,12 @@ def _probe_relu_forward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any]
 
 def _judge_relu_forward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     x = elementwise_input(case, _FORWARD_GRID)
-    return compare_elementwise("relu_forward's out", x, get_output(outputs, "out"), _relu(x))
+    return compare_elementwise(
+        Message("check.what.part", {"fn": "relu_forward", "part": "out"}),
+        x,
+        get_output(outputs, "out"),
+        _relu(x),
+    )
 
 
 RELU_FORWARD = Check(
@@ -84,64 +91,57 @@ def backward_input(case: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def judge_elementwise_backward(
-    what: str,
+    what: str | Message,
     x: np.ndarray,
     dout: np.ndarray,
     dx: np.ndarray,
     forward: Any,
-    slope_at_zero: float,
+    slope_at_zero: float | np.ndarray,
+    kink: Message | None = None,
 ) -> Verdict:
     """Judge ``dx`` for a piecewise-linear activation with a kink at 0.
 
     Away from 0 the answer is the finite-difference VJP of ``forward``; at exactly 0 it is
-    ``slope_at_zero * dout`` (the convention the question states).
+    ``slope_at_zero * dout`` (the convention the question states). ``kink`` names the classic
+    mistake there, a slope of 1 at x = 0 (the gradient passed through as for x > 0).
     """
     dx = np.asarray(dx)
     if dx.shape != x.shape:
-        return Verdict.fail(
-            f"{what} returned dx of shape {dx.shape} for x of shape {x.shape}; dx has x's shape"
-        )
+        return Verdict.fail("check.backward.shape", what=what, got=dx.shape, shape=x.shape)
     if dx.dtype.kind != "f":
-        return Verdict.fail(
-            f"{what} returned dx of dtype {dx.dtype}; expected floating-point values"
-        )
+        return Verdict.fail("check.backward.not_float", what=what, dtype=str(dx.dtype))
     if not np.all(np.isfinite(dx)):
-        return Verdict.fail(f"{what} returned NaN or inf in dx")
-    kink = x == 0
-    if kink.any():
-        expected = slope_at_zero * dout[kink]
-        if not np.allclose(dx[kink], expected, rtol=1e-12, atol=0):
-            return Verdict.fail(
-                f"{what} is wrong at x = 0: use the convention for the derivative at the kink "
-                "that the question states (torch's)"
-            )
-    away = ~kink
+        return Verdict.fail("check.backward.nonfinite", what=what)
+    at_zero = x == 0
+    if at_zero.any():
+        expected = slope_at_zero * dout[at_zero]
+        if not np.allclose(dx[at_zero], expected, rtol=1e-12, atol=0):
+            if kink is not None and np.allclose(dx[at_zero], dout[at_zero], rtol=1e-12, atol=0):
+                return Verdict.fail(kink)
+            return Verdict.fail("check.backward.kink", what=what)
+    away = ~at_zero
     num = numerical_vjp(forward, x, dout)
     ignores_dout = np.allclose(dx[away], num[away] / dout[away], rtol=1e-6)
     if ignores_dout and not np.allclose(dx[away], num[away], rtol=1e-6):
-        return Verdict.fail(f"{what} ignores dout: multiply the local derivative by dout")
+        return Verdict.fail("check.backward.ignores_dout", what=what)
     neg = away & (x < 0)
     if (
         neg.any()
         and np.allclose(dx[neg], dout[neg], rtol=1e-9)
         and not np.allclose(num[neg], dout[neg], rtol=1e-9)
     ):
-        return Verdict.fail(f"{what} passes the gradient through unchanged where x < 0")
+        return Verdict.fail("check.backward.passes_negative", what=what)
     err = _masked_rel_error(dx, num, away)
     if err > GRAD_TOL:
         pos_bad = away & (x > 0) & ~np.isclose(dx, num, rtol=1e-6, atol=1e-12)
         neg_bad = away & (x < 0) & ~np.isclose(dx, num, rtol=1e-6, atol=1e-12)
-        side = (
-            " for x < 0"
-            if neg_bad.any() and not pos_bad.any()
-            else " for x > 0"
-            if pos_bad.any() and not neg_bad.any()
-            else ""
-        )
-        return Verdict.fail(
-            f"{what} does not match central finite differences{side}: relative error {err:.1e}, "
-            f"where a correct backward pass gives < {GRAD_TOL:.0e}"
-        )
+        error, limit = f"{err:.1e}", f"{GRAD_TOL:.0e}"
+        if neg_bad.any() != pos_bad.any():
+            side = "x < 0" if neg_bad.any() else "x > 0"
+            return Verdict.fail(
+                "check.backward.side", what=what, side=side, error=error, tol=limit
+            )
+        return Verdict.fail("check.backward.finite_differences", what=what, error=error, tol=limit)
     return Verdict.ok()
 
 
@@ -163,7 +163,13 @@ def _probe_relu_backward(objects: tuple[Any, ...], **case: Any) -> dict[str, Any
 def _judge_relu_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     x, dout = backward_input(case)
     return judge_elementwise_backward(
-        "relu_backward", x, dout, get_output(outputs, "dx"), _relu, slope_at_zero=0.0
+        "relu_backward",
+        x,
+        dout,
+        get_output(outputs, "dx"),
+        _relu,
+        slope_at_zero=0.0,
+        kink=Message("check.mistake.relu_kink", {"what": "relu_backward"}),
     )
 
 
@@ -190,21 +196,29 @@ def _probe_dense_backward(objects: tuple[Any, ...], **case: Any) -> dict[str, An
     fwd = student_callable(objects[0], "dense_forward")
     bwd = student_callable(objects[1], "dense_backward")
     x, W, b, dout = _dense_case(case)
-    out, cache = unpack(fwd(x.copy(), W.copy(), b.copy()), 2, "dense_forward", "(out, cache)")
-    dx, dW, db = unpack(bwd(dout.copy(), cache), 3, "dense_backward", "(dx, dW, db)")
+    forward = call_student(fwd, "dense_forward", x.copy(), W.copy(), b.copy(), x=x, W=W, b=b)
+    out, cache = unpack(forward, 2, "dense_forward", "(out, cache)")
+    backward = call_student(bwd, "dense_backward", dout.copy(), cache, dout=dout, x=x, W=W)
+    dx, dW, db = unpack(backward, 3, "dense_backward", "(dx, dW, db)")
     return {"out": out, "dx": dx, "dW": dW, "db": db}
+
+
+FINITE_DIFFERENCES = Message("check.against.finite_differences")
 
 
 def _judge_dense_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
     from actlab.grading.checks._references import dense_forward
 
     x, W, b, dout = _dense_case(case)
+    out = get_output(outputs, "out")
+    if W.shape[0] == W.shape[1] > 1 and matches(out, x @ W.T + b):
+        return Verdict.fail("check.mistake.transposed_weight", what="dense_forward")
     verdict = compare_array(
-        "dense_forward's out",
-        get_output(outputs, "out"),
+        Message("check.what.part", {"fn": "dense_forward", "part": "out"}),
+        out,
         dense_forward(x, W, b),
         tol=1e-10,
-        shape_hint="shape (batch, outputs)",
+        shape_hint=Message("check.hint.batch_outputs"),
     )
     if not verdict.passed:
         return verdict
@@ -215,23 +229,17 @@ def _judge_dense_backward(outputs: Mapping[str, np.ndarray], **case: Any) -> Ver
     }
     for key, (num, var) in numeric.items():
         got = get_output(outputs, key)
+        what = Message("check.what.part", {"fn": "dense_backward", "part": key})
         if got.shape != num.shape:
-            extra = ""
+            fields = {"what": what, "got": got.shape, "var": var, "shape": num.shape}
             if key == "db" and got.ndim == 2:
-                extra = " (sum over the batch axis)"
+                return Verdict.fail("check.grad.shape_sum_batch", **fields)
             if key == "dW" and got.shape == num.shape[::-1]:
-                extra = " (it is transposed)"
-            return Verdict.fail(
-                f"dense_backward's {key} has shape {got.shape}; it should have {var}'s shape "
-                f"{num.shape}{extra}"
-            )
-        verdict = compare_array(
-            f"dense_backward's {key}",
-            got,
-            num,
-            tol=GRAD_TOL,
-            against="central finite differences",
-        )
+                return Verdict.fail("check.grad.shape_transposed", **fields)
+            return Verdict.fail("check.grad.shape", **fields)
+        if key == "dx" and W.shape[0] == W.shape[1] and matches(got, dout @ W):
+            return Verdict.fail("check.mistake.dx_untransposed")
+        verdict = compare_array(what, got, num, tol=GRAD_TOL, against=FINITE_DIFFERENCES)
         if not verdict.passed:
             return verdict
     return Verdict.ok()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from actlab.grading.checks._common import elementwise_check
+from actlab.grading.spec import Message
 
 __all__ = ["DEFAULT_GRID"]
 
@@ -43,7 +44,30 @@ def _tanh_grad(x: np.ndarray) -> np.ndarray:
     return tanh_grad(x)
 
 
+def _from_output(what: str, wrong: str, formula: str, out: str) -> Message:
+    return Message(
+        "check.mistake.derivative_from_output",
+        {"what": what, "wrong": wrong, "formula": formula, "out": out},
+    )
+
+
+# The classic mistake: the derivative written from the output, s(1 - s) or 1 - t^2, applied to
+# the input x itself.
 SIGMOID = elementwise_check("sigmoid", _sigmoid, DEFAULT_GRID)
-SIGMOID_GRAD = elementwise_check("sigmoid_grad", _sigmoid_grad, DEFAULT_GRID)
+SIGMOID_GRAD = elementwise_check(
+    "sigmoid_grad",
+    _sigmoid_grad,
+    DEFAULT_GRID,
+    mistakes=(
+        (lambda x: x * (1 - x), _from_output("sigmoid_grad", "x(1 - x)", "s(1 - s)", "s = sigmoid(x)")),
+    ),
+)
 TANH = elementwise_check("tanh", _tanh, DEFAULT_GRID)
-TANH_GRAD = elementwise_check("tanh_grad", _tanh_grad, DEFAULT_GRID)
+TANH_GRAD = elementwise_check(
+    "tanh_grad",
+    _tanh_grad,
+    DEFAULT_GRID,
+    mistakes=(
+        (lambda x: 1 - x * x, _from_output("tanh_grad", "1 - x²", "1 - t²", "t = tanh(x)")),
+    ),
+)
