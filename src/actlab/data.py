@@ -8,7 +8,8 @@ Nothing is downloaded. Every function returns a :class:`Dataset` whose ``X`` is 
   (30 features, 2 classes, 569 samples), split reproducibly and standardised with the training
   split's mean and standard deviation.
 
-:func:`to_tensors` and :func:`make_loader` hand the arrays to torch.
+:func:`to_tensors` and :func:`make_loader` hand the arrays to torch; :func:`dataset_label` names a
+data set in the language of a chapter.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ __all__ = [
     "Dataset",
     "breast_cancer",
     "circles",
+    "dataset_label",
     "digits",
     "make_loader",
     "moons",
@@ -192,6 +194,27 @@ def circles(n: int = 400, *, noise: float = 0.08, factor: float = 0.5, seed: int
         n_samples=n, noise=noise, factor=factor, random_state=_rng(seed).integers(2**31)
     )
     return _make(X, y, "circles", 2)
+
+
+def dataset_label(name: str, lang: str = "en") -> str:
+    """The name of a data set of this module in ``lang`` (``"en"`` or ``"zh"``, see
+    :mod:`actlab.i18n`); other names are returned as they are.
+
+    Examples::
+
+        >>> dataset_label("moons"), dataset_label("spirals", "zh"), dataset_label("digits", "zh")
+        ('moons', '双螺旋', '手写数字')
+    """
+    from actlab.i18n import t
+
+    labels = {
+        "xor": t("result.dataset.xor", lang),
+        "spirals": t("result.dataset.spirals", lang),
+        "moons": t("result.dataset.moons", lang),
+        "circles": t("result.dataset.circles", lang),
+        "digits": t("result.dataset.digits", lang),
+    }
+    return labels.get(name, name)
 
 
 def standardise(

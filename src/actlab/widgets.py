@@ -373,7 +373,10 @@ def kinks_hold(name: str, **params: Any) -> bool:
     return True
 
 
-def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> bytes:
+def _gradient_png(
+    activation: str, init: str, profile: Mapping[str, Any], lang: str = "en"
+) -> bytes:
+    from actlab.i18n import t
     from actlab.plotting import COLORS, finish, subplots
     from actlab.plotting.style import activation_color
 
@@ -383,8 +386,8 @@ def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> byt
     left.semilogy(profile["layers"], profile["grad_norms"], marker="o", color=color, label=name)
     finish(
         left,
-        title=f"{name}, {init} init: gradient norm per layer",
-        xlabel="layer (1 = input side)",
+        title=t("plot.explorer.gradient_title", lang, name=name, init=init),
+        xlabel=t("plot.gradients.layer", lang),
         ylabel="||dL/dW||",
     )
     left.set_xticks(profile["layers"])
@@ -395,14 +398,16 @@ def _gradient_png(activation: str, init: str, profile: Mapping[str, Any]) -> byt
     right.bar(hidden, 100.0 * profile["dead_per_layer"], color=COLORS["grey"])
     right.set_ylim(0, 100)
     right.set_xticks(hidden)
+    percent = f"{100.0 * profile['dead_fraction']:.1f}"
     finish(
         right,
         title=(
-            f"{'dead' if profile['zero_gradient_below_zero'] else 'negative'} units: "
-            f"{100.0 * profile['dead_fraction']:.1f} % in all"
+            t("plot.explorer.dead_title", lang, percent=percent)
+            if profile["zero_gradient_below_zero"]
+            else t("plot.explorer.negative_title", lang, percent=percent)
         ),
-        xlabel="hidden layer",
-        ylabel="% units <= 0 on every example",
+        xlabel=t("plot.explorer.hidden_layer", lang),
+        ylabel=t("plot.explorer.negative_share", lang),
         legend=False,
     )
     return _png(fig)
@@ -527,7 +532,7 @@ def activation_explorer(name: str = "relu", *, lang: str = "en") -> ipywidgets.V
 
 
 def gradient_explorer(
-    activation: str = "relu", depth: int = 10, init: str = "xavier"
+    activation: str = "relu", depth: int = 10, init: str = "xavier", *, lang: str = "en"
 ) -> ipywidgets.VBox:
     """An explorer of gradient flow at initialisation: pick an activation, a depth and an init.
 
@@ -539,6 +544,8 @@ def gradient_explorer(
         depth: the number of weight layers shown first, 2 to 20. Default: 10.
         init: the initialisation shown first, one of :data:`actlab.networks.INITS`.
             Default: ``"xavier"``.
+        lang: the language of its labels, summary and figure, ``"en"`` or ``"zh"``.
+            Default: ``"en"``.
 
     Returns:
         The explorer, an ``ipywidgets.VBox``; make it the last expression of a cell to show it.
@@ -549,24 +556,31 @@ def gradient_explorer(
     """
     import ipywidgets as widgets
 
+    from actlab.i18n import normalize_lang, t
     from actlab.networks import INITS
+
+    lang = normalize_lang(lang)
 
     _record(activation, "gradient_explorer")
     depth = _check_depth(depth, "gradient_explorer")
     init = _check_init(init, "gradient_explorer")
     style = {"description_width": "initial"}
     picker = widgets.Dropdown(
-        options=list(explorable_activations()), value=activation, description="activation"
+        options=list(explorable_activations()),
+        value=activation,
+        description=t("plot.explorer.activation", lang),
     )
     depth_slider = widgets.IntSlider(
         value=depth,
         min=DEPTHS[0],
         max=DEPTHS[1],
-        description="depth (weight layers)",
+        description=t("plot.explorer.depth", lang),
         continuous_update=False,
         style=style,
     )
-    init_picker = widgets.Dropdown(options=list(INITS), value=init, description="init")
+    init_picker = widgets.Dropdown(
+        options=list(INITS), value=init, description=t("plot.explorer.init", lang)
+    )
     summary = widgets.HTML()
     image = widgets.Image(format="png", layout=_image_layout())
     box = widgets.VBox([widgets.HBox([picker, init_picker]), depth_slider, summary, image])
@@ -575,16 +589,20 @@ def gradient_explorer(
     def redraw(_change: object = None) -> None:
         profile = gradient_profile(picker.value, depth_slider.value, init_picker.value)
         units = (
-            "dead units (zero output and zero gradient on every example)"
+            t("plot.explorer.dead_units", lang)
             if profile["zero_gradient_below_zero"]
-            else "units negative on every example (not dead: their gradient is not 0)"
+            else t("plot.explorer.negative_units", lang)
         )
-        summary.value = (
-            f"first layer / last layer gradient norm: <b>{profile['ratio']:.3g}</b> · "
-            f"{units}: <b>{profile['dead']}</b> of {profile['units']} "
-            f"({100.0 * profile['dead_fraction']:.1f} %)"
+        summary.value = t(
+            "plot.explorer.summary",
+            lang,
+            ratio=f"{profile['ratio']:.3g}",
+            units=units,
+            dead=profile["dead"],
+            total=profile["units"],
+            percent=f"{100.0 * profile['dead_fraction']:.1f}",
         )
-        image.value = _gradient_png(picker.value, init_picker.value, profile)
+        image.value = _gradient_png(picker.value, init_picker.value, profile, lang)
 
     for control in (picker, depth_slider, init_picker):
         control.observe(redraw, names="value")

@@ -2,7 +2,8 @@
 arrays, lists of dicts) and runs in seconds on one CPU thread.
 
 Modules load on first use (``actlab.experiments.overview``), so importing one topic never pays for
-the others.
+the others. Functions that label results for printing (``*_table``, ``*_rows``, ``*_facts``) take
+``lang``, ``"en"`` or ``"zh"`` (:mod:`actlab.i18n`).
 
 Chapter 1: ``overview`` (linear collapse, decision boundaries, the properties of an activation,
 bounded outputs), ``approximation`` (one hidden layer approximating a function as its width grows)
@@ -14,8 +15,9 @@ trains better), ``stability`` (textbook formulas against the package's) and ``pr
 numbers of the four steps for one activation: range, derivative peak, kink values).
 Chapter 3: ``selection`` and ``timing`` (the criteria and the compute cost), ``output_layers``,
 ``dead_units``, ``learnable`` (PReLU's slope and Swish's beta), ``initialisation``, ``propagation``
-and ``self_normalisation`` (Xavier, He and SELU's fixed point, with Dropout), ``tuning`` and
-``cross_validation``.
+and ``self_normalisation`` (Xavier, He and SELU's fixed point, with Dropout and AlphaDropout),
+``dropout`` (a ReLU network trained with Dropout, against noisy inputs and lost units), ``tuning``
+and ``cross_validation``.
 Chapter 4: ``image_recognition``, ``speech``, ``transformer``, ``recurrent`` and
 ``gelu_approximations``.
 """

@@ -20,8 +20,15 @@ from typing import Any
 import numpy as np
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
+from actlab.i18n import t
 
-__all__ = ["cross_validate_activations", "fit_and_score", "summarise_cv", "within_noise"]
+__all__ = [
+    "cross_validate_activations",
+    "fit_and_score",
+    "summarise_cv",
+    "summary_table",
+    "within_noise",
+]
 
 
 def _factory(activation: str):
@@ -210,3 +217,23 @@ def summarise_cv(rows: Sequence[dict[str, Any]]) -> list[dict[str, object]]:
         s["gap"] = round(s["mean"] - best["mean"], 12)
         s["within_noise"] = within_noise(s["gap"], s["std"], best["std"])
     return stats
+
+
+def summary_table(
+    summary: Sequence[dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`summarise_cv`'s rows for printing, labelled in ``lang`` (``identity``, a network
+    without activation, is named in ``lang``; other activations by their keys)."""
+    from actlab.experiments._labels import run_label
+
+    return [
+        {
+            t("result.activation", lang): run_label(str(s["activation"]), lang),
+            t("result.col.mean", lang): s["mean"],
+            t("result.col.std", lang): s["std"],
+            "n": s["n"],
+            t("result.cv.gap", lang): s["gap"],
+            t("result.col.within_noise", lang): s["within_noise"],
+        }
+        for s in summary
+    ]

@@ -28,12 +28,18 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "dead_at_init",
     "dead_unit_fraction",
     "dead_unit_history",
     "dying_relu_sweep",
+    "history_error_table",
+    "history_table",
+    "init_table",
     "negative_units",
+    "sweep_table",
     "unit_gradient_norms",
     "untrained_net",
 ]
@@ -429,3 +435,60 @@ def dying_relu_sweep(
                 row["test_error"] = error_rate(net, X_test, y_test)
                 rows.append(row)
     return rows
+
+
+def init_table(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`dead_at_init` for printing, the columns labelled in ``lang``."""
+    return [
+        {
+            t("result.layer", lang): r["layer"],
+            t("result.col.dead_fraction", lang): r["dead_fraction"],
+            t("result.dead.min", lang): r["dead_min"],
+            t("result.dead.max", lang): r["dead_max"],
+        }
+        for r in rows
+    ]
+
+
+def sweep_table(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`dying_relu_sweep` for printing: learning rate, dead fraction per layer and in all,
+    training and test error, labelled in ``lang`` (the activation and seed columns are left out)."""
+    out = []
+    for r in rows:
+        row: dict[str, object] = {t("result.col.lr", lang): r["lr"]}
+        for layer, fraction in enumerate(r["dead_per_layer"], start=1):
+            row[t("result.dead.layer_fraction", lang, layer=layer)] = fraction
+        row[t("result.col.dead_fraction", lang)] = r["dead_fraction"]
+        row[t("result.col.train_error", lang)] = r["train_error"]
+        row[t("result.col.test_error", lang)] = r["test_error"]
+        out.append(row)
+    return out
+
+
+def history_table(result: dict[str, Any], *, lang: str = "en") -> list[dict[str, object]]:
+    """The per-layer rows of :func:`dead_unit_history` for printing, labelled in ``lang``."""
+    return [
+        {
+            t("result.activation", lang): r["activation"],
+            t("result.layer", lang): r["layer"],
+            t("result.dead.ever", lang): r["ever"],
+            t("result.dead.revived", lang): r["revived"],
+            t("result.dead.end", lang): r["end"],
+            t("result.dead.zero_grad", lang): r["zero_grad"],
+            t("result.dead.g_neg", lang): r["g_neg"],
+            t("result.dead.g_live", lang): r["g_live"],
+        }
+        for r in result["rows"]
+    ]
+
+
+def history_error_table(result: dict[str, Any], *, lang: str = "en") -> list[dict[str, object]]:
+    """The errors of :func:`dead_unit_history`, one row per activation, labelled in ``lang``."""
+    return [
+        {
+            t("result.activation", lang): r["activation"],
+            t("result.col.train_error", lang): r["train_error"],
+            t("result.col.test_error", lang): r["test_error"],
+        }
+        for r in result["errors"]
+    ]

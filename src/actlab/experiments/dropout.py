@@ -25,7 +25,9 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["SeededDropout", "dropout_robustness", "remove_units"]
+from actlab.i18n import t
+
+__all__ = ["SeededDropout", "dropout_robustness", "remove_units", "robustness_table"]
 
 
 class SeededDropout(nn.Module):
@@ -116,9 +118,10 @@ def dropout_robustness(
         removals: random removals averaged for ``pruned_error``. Default: 5.
 
     Returns:
-        ``{"rows": [...], "summary": [...]}``: ``rows`` has one dict per (p, seed) with ``p``,
+        ``{"rows": [...], "summary": [...], "n_train"}``: ``rows`` has one dict per (p, seed) with ``p``,
         ``seed``, ``train_error``, ``test_error``, ``noisy_error`` and ``pruned_error``;
-        ``summary`` has one dict per ``p`` with the mean of each error over the seeds.
+        ``summary`` has one dict per ``p`` with the mean of each error over the seeds, and
+        ``n_train`` the number of training images.
     """
     from actlab.data import digits, to_tensors
     from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
@@ -169,4 +172,19 @@ def dropout_robustness(
         {"p": p, **{k: float(np.mean([r[k] for r in rows if r["p"] == p])) for k in keys}}
         for p in values
     ]
-    return {"rows": rows, "summary": summary}
+    return {"rows": rows, "summary": summary, "n_train": int(n_train)}
+
+
+def robustness_table(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """The summary of :func:`dropout_robustness` for printing, one row per dropout probability,
+    labelled in ``lang``."""
+    return [
+        {
+            "p": r["p"],
+            t("result.col.train_error", lang): r["train_error"],
+            t("result.col.test_error", lang): r["test_error"],
+            t("result.dropout.noisy_error", lang): r["noisy_error"],
+            t("result.dropout.pruned_error", lang): r["pruned_error"],
+        }
+        for r in result["summary"]
+    ]

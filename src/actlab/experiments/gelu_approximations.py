@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "SIGMOID_GELU_SCALE",
     "gelu_approximation_errors",
@@ -96,9 +98,14 @@ def gelu_approximation_errors(
     return {"x": x, "exact": exact, "approximations": values, "errors": errors, "summary": summary}
 
 
-def summary_rows(result: dict[str, object]) -> list[dict[str, object]]:
-    """:func:`gelu_approximation_errors`'s summary with the columns the chapter prints."""
+def summary_rows(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`gelu_approximation_errors`'s summary with the columns the chapter prints, labelled
+    in ``lang``."""
     return [
-        {"approximation": r["name"], "max error": r["max_abs_error"], "at |x|": r["at_abs_x"]}
+        {
+            t("result.gelu.approximation", lang): r["name"],
+            t("result.gelu.max_error", lang): r["max_abs_error"],
+            t("result.gelu.at", lang): r["at_abs_x"],
+        }
         for r in result["summary"]
     ]

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from actlab.experiments._fitting import make_mlp64, train_until
+from actlab.i18n import t
 
 __all__ = [
     "backward_shrink",
@@ -28,6 +29,7 @@ __all__ = [
     "epochs_to_error",
     "grid_rows",
     "learning_rate_grid",
+    "shrink_table",
 ]
 
 
@@ -278,28 +280,42 @@ def backward_shrink(
     return rows
 
 
-def grid_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-    """:func:`learning_rate_grid` with the columns the chapter prints."""
+def shrink_table(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`backward_shrink` for printing, labelled in ``lang``."""
     return [
         {
-            "hidden layers": r["depth"],
-            "activation": r["activation"],
-            "lr": r["lr"],
-            "epochs to 5 %": r["epochs_text"],
+            t("result.activation", lang): r["activation"],
+            t("result.init", lang): r["init"],
+            t("result.shrink.delta_last", lang): r["delta_last"],
+            t("result.shrink.delta_first", lang): r["delta_first"],
+            t("result.shrink.per_layer", lang): r["shrink_per_layer"],
         }
         for r in rows
     ]
 
 
-def best_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
-    """:func:`best_learning_rates` with the columns the chapter prints."""
+def grid_rows(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`learning_rate_grid` with the columns the chapter prints, labelled in ``lang``."""
     return [
         {
-            "hidden layers": r["depth"],
-            "activation": r["activation"],
-            "best lr": r["lr"],
-            "epochs to 5 %": r["epochs_text"],
-            "last training error": r["final_error"],
+            t("result.grid.hidden_layers", lang): r["depth"],
+            t("result.activation", lang): r["activation"],
+            t("result.col.lr", lang): r["lr"],
+            t("result.grid.epochs", lang): r["epochs_text"],
+        }
+        for r in rows
+    ]
+
+
+def best_rows(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`best_learning_rates` with the columns the chapter prints, labelled in ``lang``."""
+    return [
+        {
+            t("result.grid.hidden_layers", lang): r["depth"],
+            t("result.activation", lang): r["activation"],
+            t("result.grid.best_lr", lang): r["lr"],
+            t("result.grid.epochs", lang): r["epochs_text"],
+            t("result.grid.last_error", lang): r["final_error"],
         }
         for r in rows
     ]

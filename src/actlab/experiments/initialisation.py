@@ -21,7 +21,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["init_comparison", "signal_rows", "training_rows"]
+from actlab.i18n import t
+
+__all__ = ["init_comparison", "signal_rows", "signal_table", "training_rows", "training_table"]
 
 
 def init_comparison(
@@ -165,6 +167,43 @@ def training_rows(rows: Sequence[dict[str, object]]) -> list[dict[str, object]]:
             "init": r["init"],
             **{f"loss_{int(e)}": float(v) for e, v in zip(r["epoch"], r["train_loss"], strict=True)},
             "test_error": r["test_error"],
+        }
+        for r in rows
+    ]
+
+
+def signal_table(
+    rows: Sequence[dict[str, object]],
+    layers: Sequence[int] = (1, 10, 20, 30),
+    *,
+    lang: str = "en",
+) -> list[dict[str, object]]:
+    """:func:`signal_rows` for printing, the columns labelled in ``lang``."""
+    return [
+        {
+            t("result.init", lang): r["init"],
+            t("result.layer", lang): r["layer"],
+            t("result.col.std", lang): r["std"],
+            t("result.init_signal.delta", lang): r["delta"],
+            t("result.init_signal.grad_w", lang): r["grad_w"],
+        }
+        for r in signal_rows(rows, layers)
+    ]
+
+
+def training_table(
+    rows: Sequence[dict[str, object]], *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`training_rows` for printing: the loss after each epoch (epoch 0: untrained) and the
+    test error, labelled in ``lang``."""
+    return [
+        {
+            t("result.init", lang): r["init"],
+            **{
+                t("result.init_signal.loss", lang, epoch=int(e)): float(v)
+                for e, v in zip(r["epoch"], r["train_loss"], strict=True)
+            },
+            t("result.col.test_error", lang): r["test_error"],
         }
         for r in rows
     ]

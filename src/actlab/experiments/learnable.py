@@ -13,7 +13,16 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["activation_parameters", "parameter_counts", "train_learnable", "trajectory_rows"]
+from actlab.i18n import t
+
+__all__ = [
+    "activation_parameters",
+    "parameter_counts",
+    "parameter_table",
+    "train_learnable",
+    "trajectory_rows",
+    "trajectory_table",
+]
 
 
 def activation_parameters(model: Any) -> list[Any]:
@@ -178,3 +187,34 @@ def trajectory_rows(results: Sequence[dict[str, Any]]) -> list[dict[str, object]
                 }
             )
     return rows
+
+
+def parameter_table(
+    rows: Sequence[dict[str, object]], *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`parameter_counts` for printing, the columns labelled in ``lang``."""
+    return [
+        {
+            t("result.activation", lang): r["activation"],
+            t("result.learnable.learnt", lang): r["learnt"],
+            t("result.learnable.fixed", lang): r["fixed"],
+        }
+        for r in rows
+    ]
+
+
+def trajectory_table(
+    results: Sequence[dict[str, Any]], *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`trajectory_rows` of ``results`` for printing, the columns labelled in ``lang``."""
+    return [
+        {
+            t("result.activation", lang): r["activation"],
+            t("result.layer", lang): r["layer"],
+            t("result.learnable.start", lang): r["start"],
+            t("result.learnable.end", lang): r["end"],
+            t("result.learnable.epochs", lang): r["epochs"],
+            t("result.col.test_error", lang): r["test_error"],
+        }
+        for r in trajectory_rows(results)
+    ]

@@ -20,12 +20,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "gradient_facts",
     "loss_rows",
     "output_gradient_curves",
     "probability_facts",
     "probability_outputs",
+    "probability_table",
     "regression_output_comparison",
     "regression_rows",
     "stable_loss_table",
@@ -224,37 +227,75 @@ def _sigmoid_module():
     return get("sigmoid").module()
 
 
-def probability_facts(result: dict[str, object]) -> dict[str, object]:
-    """The rescaling identity of :func:`probability_outputs`, for printing (a rounding-level bound)."""
+def probability_table(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """The output ranges of :func:`probability_outputs` for printing, labelled in ``lang``."""
+    return [
+        {
+            t("result.output.output", lang): r["output"],
+            t("result.min", lang): r["min"],
+            t("result.max", lang): r["max"],
+        }
+        for r in result["rows"]
+    ]
+
+
+def probability_facts(result: dict[str, object], *, lang: str = "en") -> dict[str, object]:
+    """The rescaling identity of :func:`probability_outputs`, for printing (a rounding-level bound);
+    the label is a formula, the same in every ``lang``."""
+    from actlab.i18n import normalize_lang
     from actlab.plotting.tables import Below
 
-    return {"max |(1 + tanh x)/2 - sigmoid(2x)|": Below(float(result["rescaled_difference"]), 1e-12)}
+    normalize_lang(lang)
+    return {
+        "max |(1 + tanh x)/2 - sigmoid(2x)|": Below(float(result["rescaled_difference"]), 1e-12)
+    }
 
 
-def loss_rows(rows: Sequence[dict[str, float]]) -> list[dict[str, float]]:
-    """:func:`stable_loss_table` with the short column names the chapter prints."""
+def loss_rows(rows: Sequence[dict[str, float]], *, lang: str = "en") -> list[dict[str, float]]:
+    """:func:`stable_loss_table` with the short column names the chapter prints, in ``lang``
+    (torch's names, ``BCEWithLogits`` and ``cross_entropy``, stay as they are)."""
     names = {
-        "z": "z", "bce_naive": "BCE textbook", "bce_fused": "BCEWithLogits", "bce_exact": "BCE exact",
-        "ce_naive": "CE textbook", "ce_fused": "cross_entropy", "ce_exact": "CE exact",
+        "z": "z",
+        "bce_naive": t("result.loss.bce_textbook", lang),
+        "bce_fused": "BCEWithLogits",
+        "bce_exact": t("result.loss.bce_exact", lang),
+        "ce_naive": t("result.loss.ce_textbook", lang),
+        "ce_fused": "cross_entropy",
+        "ce_exact": t("result.loss.ce_exact", lang),
     }
     return [{label: r[key] for key, label in names.items()} for r in rows]
 
 
-def gradient_facts(curves: dict[str, np.ndarray], z: float = -10.0) -> dict[str, float]:
-    """|dL/dz| of BCE and of squared error at logit ``z`` (a point of the curves' grid)."""
+def gradient_facts(
+    curves: dict[str, np.ndarray], z: float = -10.0, *, lang: str = "en"
+) -> dict[str, float]:
+    """|dL/dz| of BCE and of squared error at logit ``z`` (a point of the curves' grid), labelled
+    in ``lang``."""
     at = np.flatnonzero(curves["z"] == z)
     if at.size != 1:
         raise ValueError(f"gradient_facts: z = {z!r} is not a point of the curves' grid")
     i = int(at[0])
     return {
-        f"|dL/dz| BCE, z = {z:g}": float(abs(curves["grad_bce"][i])),
-        f"|dL/dz| MSE, z = {z:g}": float(abs(curves["grad_mse"][i])),
+        t("result.output.gradient", lang, loss="BCE", z=f"{z:g}"): float(
+            abs(curves["grad_bce"][i])
+        ),
+        t("result.output.gradient", lang, loss="MSE", z=f"{z:g}"): float(
+            abs(curves["grad_mse"][i])
+        ),
     }
 
 
-def regression_rows(result: dict[str, object]) -> list[dict[str, object]]:
-    """:func:`regression_output_comparison`'s rows with the columns the chapter prints."""
+def regression_rows(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`regression_output_comparison`'s rows with the columns the chapter prints, labelled in
+    ``lang``."""
+    from actlab.experiments._labels import run_label
+
     return [
-        {"output": r["output"], "train MSE": r["mse"], "min": r["pred_min"], "max": r["pred_max"]}
+        {
+            t("result.output.output", lang): run_label(str(r["output"]), lang),
+            t("result.output.train_mse", lang): r["mse"],
+            t("result.min", lang): r["pred_min"],
+            t("result.max", lang): r["pred_max"],
+        }
         for r in result["rows"]
     ]

@@ -208,15 +208,11 @@ SPACINGS = (1e-2, 1e-3, 1e-4)
 
 
 def dataset_label(name: str, lang: str = "en") -> str:
-    """The name of a 2-D data set of :mod:`actlab.data` in ``lang`` (``"spirals"``: 双螺旋);
+    """The name of a data set of :mod:`actlab.data` in ``lang`` (``"spirals"``: 双螺旋);
     other names are returned as they are."""
-    labels = {
-        "xor": t("result.dataset.xor", lang),
-        "spirals": t("result.dataset.spirals", lang),
-        "moons": t("result.dataset.moons", lang),
-        "circles": t("result.dataset.circles", lang),
-    }
-    return labels.get(name, name)
+    from actlab.data import dataset_label as label
+
+    return label(name, lang)
 
 
 def boundaries_table(

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.reproducibility import rng as make_rng
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "inverted_dropout",
     "propagate_statistics",
     "summary_rows",
+    "summary_table",
 ]
 
 #: Weight standard deviation for a layer with ``n`` inputs and ``n`` outputs, by init name.
@@ -206,4 +208,26 @@ def summary_rows(results: list[dict], label: str = "activation") -> list[dict[st
             "var_max": float(np.max(r["var"])),
         }
         for r in results
+    ]
+
+
+def summary_table(
+    results: list[dict], label: str = "activation", *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`summary_rows` for printing, labelled in ``lang``: the first column is the activation
+    or (``label="dropout"``) the dropout variant, whose names are translated."""
+    from actlab.experiments._labels import dropout_label
+
+    if label not in ("activation", "dropout"):
+        raise ValueError(f"summary_table: label must be 'activation' or 'dropout', got {label!r}")
+    first = t("result.activation", lang) if label == "activation" else t("result.col.dropout", lang)
+    return [
+        {
+            first: r[label] if label == "activation" else dropout_label(str(r[label]), lang),
+            t("result.propagation.abs_mean", lang): r["abs_mean"],
+            t("result.propagation.var", lang): r["var"],
+            t("result.propagation.var_min", lang): r["var_min"],
+            t("result.propagation.var_max", lang): r["var_max"],
+        }
+        for r in summary_rows(results, label)
     ]

@@ -216,17 +216,30 @@ def gru_gates(gru: nn.GRU, inputs: np.ndarray) -> dict[str, np.ndarray]:
     return result
 
 
-def memory_facts(result: dict[str, object]) -> dict[str, object]:
-    """The baseline of :func:`recurrent_memory_comparison` and the gates' agreement with torch."""
+def memory_facts(result: dict[str, object], *, lang: str = "en") -> dict[str, object]:
+    """The baseline of :func:`recurrent_memory_comparison` and the gates' agreement with torch,
+    labelled in ``lang``."""
+    from actlab.i18n import t
     from actlab.plotting.tables import Below
 
-    facts: dict[str, object] = {"predicting 0 (the mean), test MSE": result["baseline_mse"]}
+    facts: dict[str, object] = {t("result.recurrent.baseline", lang): result["baseline_mse"]}
     if "gates" in result:
         gates = result["gates"]
-        facts["max |gates - torch|"] = Below(float(gates["max_abs_diff_vs_torch"]), 1e-12)
+        facts[t("result.recurrent.gates", lang)] = Below(
+            float(gates["max_abs_diff_vs_torch"]), 1e-12
+        )
     return facts
 
 
-def memory_rows(result: dict[str, object]) -> list[dict[str, object]]:
-    """:func:`recurrent_memory_comparison`'s rows with the columns the chapter prints."""
-    return [{"cell": r["kind"], "test MSE": r["test_mse"]} for r in result["rows"]]
+def memory_rows(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`recurrent_memory_comparison`'s rows with the columns the chapter prints, labelled in
+    ``lang``."""
+    from actlab.i18n import t
+
+    return [
+        {
+            t("result.recurrent.cell", lang): r["kind"],
+            t("result.recurrent.test_mse", lang): r["test_mse"],
+        }
+        for r in result["rows"]
+    ]

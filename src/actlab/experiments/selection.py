@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from actlab.i18n import t
+
 __all__ = [
     "COST_OPS",
     "HIDDEN",
@@ -236,11 +238,51 @@ def appendix_keys() -> list[str]:
     return [r.key for r in records("elementwise") if r.key not in HIDDEN]
 
 
-def criteria_rows(keys: Sequence[str] | None = None) -> list[dict[str, object]]:
-    """:func:`criteria_table` with the short column names the chapter prints."""
-    names = {
-        "name": "activation", "range": "range", "smoothness": "smooth", "saturates": "saturates",
-        "max_grad": "max f'", "zero_grad": "f' = 0 on", "zero_centred": "zero-centred",
-        "monotonic": "monotonic", "parameters": "params", "cost": "cost",
+def _cost_label(cost: str, lang: str) -> str:
+    """A :data:`COST_OPS` entry in ``lang``: the words translated, function names as they are."""
+    words = {
+        "compare": t("result.criteria.compare", lang),
+        "divide": t("result.criteria.divide", lang),
     }
-    return [{label: row[key] for key, label in names.items()} for row in criteria_table(keys)]
+    parts = [words.get(part, part) for part in cost.split(", ")]
+    return t("result.list_separator", lang).join(parts)
+
+
+def criteria_rows(
+    keys: Sequence[str] | None = None, *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`criteria_table` with the short column names the chapter prints, labelled in ``lang``
+    (``"en"`` or ``"zh"``): the headers, the saturating side, "none" and the words of the cost
+    column; names of activations, smoothness classes and formulas stay as they are.
+
+    Examples::
+
+        >>> row = criteria_rows(["relu"], lang="zh")[0]
+        >>> row["饱和"], row["f' = 0的区间"], row["主要运算"]
+        ('左侧', 'x <= 0', '比较')
+    """
+    from actlab.experiments.profiles import side_label
+
+    none = t("result.none", lang)
+    discontinuous = t("result.criteria.discontinuous", lang)
+    return [
+        {
+            t("result.activation", lang): row["name"],
+            t("result.profile.range", lang): row["range"],
+            t("result.criteria.smooth", lang): (
+                discontinuous if row["smoothness"] == "discontinuous" else row["smoothness"]
+            ),
+            t("result.profile.saturates", lang): (
+                None if row["saturates"] is None else side_label(str(row["saturates"]), lang)
+            ),
+            t("result.profile.max_derivative", lang): row["max_grad"],
+            t("result.criteria.zero_grad", lang): (
+                none if row["zero_grad"] == "none" else row["zero_grad"]
+            ),
+            t("result.zero_centred", lang): row["zero_centred"],
+            t("result.criteria.monotonic", lang): row["monotonic"],
+            t("result.criteria.params", lang): row["parameters"],
+            t("result.criteria.cost", lang): _cost_label(str(row["cost"]), lang),
+        }
+        for row in criteria_table(keys)
+    ]

@@ -19,12 +19,15 @@ from collections.abc import Sequence
 import numpy as np
 from scipy.special import ndtr
 
+from actlab.i18n import t
+
 __all__ = [
     "SELU_ALPHA",
     "SELU_SCALE",
     "fixed_point_facts",
     "iterate_selu_moments",
     "iteration_rows",
+    "iteration_table",
     "selu_moments",
 ]
 
@@ -33,8 +36,8 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _phi(t: float) -> float:
-    return math.exp(-0.5 * t * t) / math.sqrt(2.0 * math.pi)
+def _phi(u: float) -> float:
+    return math.exp(-0.5 * u * u) / math.sqrt(2.0 * math.pi)
 
 
 def selu_moments(
@@ -161,19 +164,36 @@ def iteration_rows(
     return rows
 
 
-def fixed_point_facts(mean: float, variance: float) -> dict[str, object]:
-    """SELU of N(0, 1): a quadrature's moments and the closed form's, as bounds on the errors.
+def iteration_table(
+    rows: Sequence[dict[str, object]], *, lang: str = "en"
+) -> list[dict[str, object]]:
+    """:func:`iteration_rows` for printing: the starting variance and the variance after each layer
+    reported, labelled in ``lang``."""
+    out = []
+    for r in rows:
+        row: dict[str, object] = {t("result.selu.start_var", lang): r["start_var"]}
+        for key, value in r.items():
+            if key.startswith("var_"):
+                row[t("result.selu.var", lang, layer=int(key.removeprefix("var_")))] = value
+        out.append(row)
+    return out
+
+
+def fixed_point_facts(mean: float, variance: float, *, lang: str = "en") -> dict[str, object]:
+    """SELU of N(0, 1): a quadrature's moments and the closed form's, as bounds on the errors,
+    labelled in ``lang``.
 
     Args:
         mean: the mean computed by quadrature.
         variance: the variance computed by quadrature.
+        lang: ``"en"`` or ``"zh"``. Default: ``"en"``.
     """
     from actlab.plotting.tables import Below
 
     closed_mean, closed_variance = selu_moments(0.0, 1.0)
     return {
-        "grid: |mean|": Below(abs(float(mean)), 1e-8),
-        "grid: |variance - 1|": Below(abs(float(variance) - 1.0), 1e-8),
-        "closed form: |mean|": Below(abs(closed_mean), 1e-12),
-        "closed form: |variance - 1|": Below(abs(closed_variance - 1.0), 1e-12),
+        t("result.selu.grid_mean", lang): Below(abs(float(mean)), 1e-8),
+        t("result.selu.grid_variance", lang): Below(abs(float(variance) - 1.0), 1e-8),
+        t("result.selu.closed_mean", lang): Below(abs(closed_mean), 1e-12),
+        t("result.selu.closed_variance", lang): Below(abs(closed_variance - 1.0), 1e-12),
     }

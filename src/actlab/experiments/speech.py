@@ -27,10 +27,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
+from actlab.i18n import t
 
 __all__ = [
     "VOWEL_FORMANTS",
     "acoustic_model_comparison",
+    "acoustic_table",
     "frame_facts",
     "vowel_frames",
 ]
@@ -201,10 +203,26 @@ def acoustic_model_comparison(
     return {"rows": rows, "summary": summary}
 
 
-def frame_facts(data: dict[str, np.ndarray]) -> dict[str, object]:
-    """The size of a :func:`vowel_frames` set, for printing."""
+def acoustic_table(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """The rows of :func:`acoustic_model_comparison` for printing, one per (model, seed), labelled
+    in ``lang`` (the seed column is left out; ``linear``, the baseline, is named in ``lang``)."""
+    from actlab.experiments._labels import run_label
+
+    return [
+        {
+            t("result.speech.model", lang): run_label(str(r["model"]), lang),
+            t("result.col.train_error", lang): r["train_error"],
+            t("result.col.test_error", lang): r["test_error"],
+        }
+        for r in result["rows"]
+    ]
+
+
+def frame_facts(data: dict[str, np.ndarray], *, lang: str = "en") -> dict[str, object]:
+    """The size of a :func:`vowel_frames` set, for printing, labelled in ``lang`` (the vowels by
+    their ASCII phonetic symbols)."""
     return {
-        "frames": int(data["X"].shape[0]),
-        "filter-bank energies": int(data["X"].shape[1]),
-        "vowels": " ".join(str(v) for v in data["labels"]),
+        t("result.speech.frames", lang): int(data["X"].shape[0]),
+        t("result.speech.energies", lang): int(data["X"].shape[1]),
+        t("result.speech.vowels", lang): " ".join(str(v) for v in data["labels"]),
     }

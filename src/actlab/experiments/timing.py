@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from actlab.i18n import t
+
 __all__ = [
     "activation_cost",
     "cost_rows",
@@ -133,14 +135,15 @@ def activation_cost(
     ]
 
 
-def cost_rows(rows: list[dict[str, object]]) -> list[dict[str, object]]:
-    """:func:`activation_cost` sorted by the forward ratio, with the columns the chapter prints."""
+def cost_rows(rows: list[dict[str, object]], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`activation_cost` sorted by the forward ratio, with the columns the chapter prints,
+    labelled in ``lang``."""
     ordered = sorted(rows, key=lambda r: r["forward_ratio"])
     return [
         {
-            "activation": r["name"],
-            "forward / ReLU": r["forward_ratio"],
-            "fwd+bwd / ReLU": r["forward_backward_ratio"],
+            t("result.activation", lang): r["name"],
+            t("result.cost.forward", lang): r["forward_ratio"],
+            t("result.cost.forward_backward", lang): r["forward_backward_ratio"],
         }
         for r in ordered
     ]

@@ -26,6 +26,7 @@ import torch
 from torch import nn
 
 from actlab.experiments._fitting import error_rate, fit, numpy_reset
+from actlab.i18n import t
 from actlab.reproducibility import rng
 
 __all__ = [
@@ -218,19 +219,22 @@ def transformer_ffn_comparison(
     return {"rows": rows, "bag_of_words_error": float(np.mean(polarity.astype(np.int64) != y_te))}
 
 
-def result_facts(result: dict[str, object]) -> dict[str, object]:
-    """The baseline of :func:`transformer_ffn_comparison`, for printing."""
-    return {"bag-of-words rule, test error": result["bag_of_words_error"]}
+def result_facts(result: dict[str, object], *, lang: str = "en") -> dict[str, object]:
+    """The baseline of :func:`transformer_ffn_comparison`, for printing, labelled in ``lang``."""
+    return {t("result.transformer.bag_of_words", lang): result["bag_of_words_error"]}
 
 
-def result_rows(result: dict[str, object]) -> list[dict[str, object]]:
-    """:func:`transformer_ffn_comparison`'s rows with the columns the chapter prints."""
+def result_rows(result: dict[str, object], *, lang: str = "en") -> list[dict[str, object]]:
+    """:func:`transformer_ffn_comparison`'s rows with the columns the chapter prints, labelled in
+    ``lang`` (``identity``, no activation in the FFN, is named in ``lang``)."""
+    from actlab.experiments._labels import run_label
+
     return [
         {
-            "FFN activation": r["activation"],
-            "train error": r["train_error"],
-            "test error": r["test_error"],
-            "FFN values exactly 0": r["ffn_zero_fraction"],
+            t("result.transformer.activation", lang): run_label(str(r["activation"]), lang),
+            t("result.train_error", lang): r["train_error"],
+            t("result.test_error", lang): r["test_error"],
+            t("result.transformer.zeros", lang): r["ffn_zero_fraction"],
         }
         for r in result["rows"]
     ]

@@ -21,10 +21,12 @@ import numpy as np
 import torch
 
 from actlab.experiments._fitting import error_rate, fit, make_mlp64
+from actlab.i18n import t
 
 __all__ = [
     "ShiftedReLU",
     "slope_sweep",
+    "sweep_table",
     "threshold_as_bias",
     "threshold_facts",
 ]
@@ -166,11 +168,26 @@ def threshold_as_bias(theta: float = 0.5, *, seed: int = 0) -> dict[str, float]:
     }
 
 
-def threshold_facts(result: dict[str, float]) -> dict[str, object]:
-    """:func:`threshold_as_bias` for printing: the difference is at rounding level, shown as a bound."""
+def sweep_table(result: dict[str, Any], *, lang: str = "en") -> list[dict[str, object]]:
+    """The summary of :func:`slope_sweep` for printing, labelled in ``lang`` (``negative_slope``
+    is torch's name and stays as it is)."""
+    return [
+        {
+            "negative_slope": r["negative_slope"],
+            t("result.col.mean", lang): r["mean"],
+            t("result.col.std", lang): r["std"],
+            t("result.col.within_noise", lang): r["within_noise"],
+        }
+        for r in result["summary"]
+    ]
+
+
+def threshold_facts(result: dict[str, float], *, lang: str = "en") -> dict[str, object]:
+    """:func:`threshold_as_bias` for printing, labelled in ``lang``: the difference is at rounding
+    level, shown as a bound."""
     from actlab.plotting.tables import Below
 
     return {
-        "max |output difference|": Below(result["max_abs_difference"], 1e-12),
-        "max |output|": result["output_scale"],
+        t("result.threshold.difference", lang): Below(result["max_abs_difference"], 1e-12),
+        t("result.threshold.output", lang): result["output_scale"],
     }

@@ -5,8 +5,8 @@ axes) and returns what it drew on, so a notebook cell is one call ending in ``;`
 
 Modules: ``style`` (palette, sizes, :func:`subplots`), ``activations`` (function and derivative
 from the registry), ``boundaries`` (decision maps), ``gradients`` (gradient flow and saturation),
-``training`` (training curves), ``overview`` (chapter 1), ``selection`` (chapter 3) and
-``tables`` (rounded text tables and labelled numbers).
+``training`` (training curves), ``overview`` (chapter 1), ``selection`` (chapter 3),
+``applications`` (chapter 4) and ``tables`` (rounded text tables and labelled numbers).
 
 Importing the package registers the course's CJK font with matplotlib (``fonts``), so that figure
 text can be Chinese.

@@ -1,7 +1,8 @@
 """Figures for chapter 4 (application cases), drawn from the experiments' plain data.
 
 Each function takes the return value of one experiment in :mod:`actlab.experiments`, an optional
-``ax`` (or sequence of axes) and returns the axes it drew on.
+``ax`` (or sequence of axes) and ``lang``, the language of its text (``"en"`` or ``"zh"``, see
+:mod:`actlab.i18n`), and returns the axes it drew on.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from actlab.i18n import t
 from actlab.plotting.selection import _label, _need, distinct_colors
 from actlab.plotting.style import COLORS, _as_axes, activation_color, finish
 
@@ -20,12 +22,17 @@ __all__ = [
     "plot_loss_curves",
     "plot_model_errors",
     "plot_training_error_curves",
+    "plot_transformer_losses",
     "plot_vowel_frames",
 ]
 
 
 def plot_training_error_curves(
-    rows: Sequence[dict[str, Any]], ax: Any = None, *, target: float | None = 0.05
+    rows: Sequence[dict[str, Any]],
+    ax: Any = None,
+    *,
+    target: float | None = 0.05,
+    lang: str = "en",
 ) -> Any:
     """Training error against epoch, one panel per depth and one line per activation.
 
@@ -33,6 +40,7 @@ def plot_training_error_curves(
         rows: :func:`actlab.experiments.image_recognition.epochs_to_error`.
         ax: one Axes per depth, or None.
         target: draw the target error as a dotted line (None: no line). Default: 0.05.
+        lang: the language of the figure text. Default: ``"en"``.
     """
     if not rows:
         raise ValueError("plot_training_error_curves: rows must not be empty")
@@ -48,21 +56,28 @@ def plot_training_error_curves(
                 "-o",
                 markersize=3,
                 color=colors[r["activation"]],
-                label=_label(r["activation"]),
+                label=_label(r["activation"], lang),
             )
         if target is not None:
             panel.axhline(target, color=COLORS["grey"], linestyle=":", linewidth=1)
         panel.set_yscale("log")
-        finish(panel, title=f"{depth} hidden layers", xlabel="epoch", ylabel="training error (log)")
+        finish(
+            panel,
+            title=t("plot.image.depth", lang, depth=depth),
+            xlabel=t("plot.training.epoch", lang),
+            ylabel=t("plot.image.error", lang),
+        )
     return axes
 
 
-def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None) -> Any:
+def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None, *, lang: str = "en") -> Any:
     """The mean synthetic filter-bank frame of every vowel (single frames are too noisy to read).
 
     Args:
         data: :func:`actlab.experiments.speech.vowel_frames`.
         ax: an Axes, or None.
+        lang: the language of the figure text (the vowels keep their phonetic symbols).
+            Default: ``"en"``.
     """
     _need(data, ("X", "y", "centres_hz", "labels"), "plot_vowel_frames")
     (ax,) = _as_axes(ax, 1)
@@ -82,15 +97,19 @@ def plot_vowel_frames(data: dict[str, np.ndarray], ax: Any = None) -> Any:
     ax.legend(ncol=2, fontsize=7)
     return finish(
         ax,
-        title="Mean frame of each vowel",
-        xlabel="frequency (Hz)",
-        ylabel="level (dB)",
+        title=t("plot.vowels.title", lang),
+        xlabel=t("plot.vowels.frequency", lang),
+        ylabel=t("plot.vowels.level", lang),
         legend=False,
     )
 
 
 def plot_model_errors(
-    summary: Sequence[dict[str, Any]], ax: Any = None, *, ylabel: str = "test error"
+    summary: Sequence[dict[str, Any]],
+    ax: Any = None,
+    *,
+    ylabel: str | None = None,
+    lang: str = "en",
 ) -> Any:
     """One bar per model: mean error with its spread.
 
@@ -98,12 +117,13 @@ def plot_model_errors(
         summary: dicts with ``model``, ``mean`` and ``std`` (e.g. the ``summary`` of
             :func:`actlab.experiments.speech.acoustic_model_comparison`).
         ax: an Axes, or None.
-        ylabel: label of the y axis. Default: ``"test error"``.
+        ylabel: label of the y axis. Default: "test frame error" in ``lang``.
+        lang: the language of the figure text. Default: ``"en"``.
     """
     if not summary:
         raise ValueError("plot_model_errors: summary must not be empty")
     (ax,) = _as_axes(ax, 1)
-    names = [_label(s["model"]) for s in summary]
+    names = [_label(s["model"], lang) for s in summary]
     palette = distinct_colors([s["model"] for s in summary])
     colors = [palette[s["model"]] for s in summary]
     ax.bar(
@@ -113,7 +133,9 @@ def plot_model_errors(
         color=colors,
         capsize=3,
     )
-    return finish(ax, title="Frame classification", ylabel=ylabel, legend=False)
+    if ylabel is None:
+        ylabel = t("plot.speech.error", lang)
+    return finish(ax, title=t("plot.speech.title", lang), ylabel=ylabel, legend=False)
 
 
 def plot_loss_curves(
@@ -122,7 +144,8 @@ def plot_loss_curves(
     *,
     key: str = "activation",
     window: int = 10,
-    title: str = "Training loss",
+    title: str | None = None,
+    lang: str = "en",
 ) -> Any:
     """Training loss against step (moving average over ``window`` steps), one line per run.
 
@@ -133,7 +156,8 @@ def plot_loss_curves(
         ax: an Axes, or None.
         key: the field naming each run. Default: ``"activation"``.
         window: moving-average window. Default: 10.
-        title: the panel's title.
+        title: the panel's title. Default: "Training loss" in ``lang``.
+        lang: the language of the figure text. Default: ``"en"``.
     """
     (ax,) = _as_axes(ax, 1)
     colors = distinct_colors([str(r.get(key, "")) for r in rows])
@@ -148,13 +172,38 @@ def plot_loss_curves(
             steps,
             smooth,
             color=colors[name],
-            label=_label(name) if key == "activation" else name,
+            label=_label(name, lang) if key == "activation" else name,
         )
     ax.set_yscale("log")
-    return finish(ax, title=title, xlabel="step", ylabel="loss (moving average, log)")
+    if title is None:
+        title = t("plot.loss.title", lang)
+    return finish(
+        ax, title=title, xlabel=t("plot.loss.step", lang), ylabel=t("plot.loss.ylabel", lang)
+    )
 
 
-def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequence: int = 0) -> Any:
+def plot_transformer_losses(
+    result: dict[str, Any], ax: Any = None, *, window: int = 10, lang: str = "en"
+) -> Any:
+    """The training loss of every Transformer layer of
+    :func:`actlab.experiments.transformer.transformer_ffn_comparison`, one line per FFN activation
+    (:func:`plot_loss_curves` with the experiment's title).
+
+    Args:
+        result: :func:`actlab.experiments.transformer.transformer_ffn_comparison`.
+        ax: an Axes, or None.
+        window: moving-average window. Default: 10.
+        lang: the language of the figure text. Default: ``"en"``.
+    """
+    _need(result, ("rows",), "plot_transformer_losses")
+    return plot_loss_curves(
+        result["rows"], ax, window=window, title=t("plot.transformer.title", lang), lang=lang
+    )
+
+
+def plot_gru_gates(
+    gates: dict[str, np.ndarray], ax: Any = None, *, sequence: int = 0, lang: str = "en"
+) -> Any:
     """One test sequence: the GRU's update gate per unit, and every unit's hidden state.
 
     The units are sorted by their mean update gate after the marked step, so the units that keep
@@ -167,6 +216,7 @@ def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequence: in
             added (as :func:`actlab.experiments.recurrent.recurrent_memory_comparison` returns it).
         ax: two Axes, or None.
         sequence: which sequence. Default: 0.
+        lang: the language of the figure text. Default: ``"en"``.
     """
     _need(gates, ("update", "hidden", "marked_step", "target"), "plot_gru_gates")
     axes = _as_axes(ax, 2)
@@ -187,7 +237,7 @@ def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequence: in
             h[:, unit],
             color=activation_color("", len(order) - 1 - rank) if top else COLORS["grey"],
             linewidth=1.6 if top else 0.7,
-            label=f"unit {unit}" if top else None,
+            label=t("plot.gru.unit", lang, unit=int(unit)) if top else None,
         )
     axes[1].axhline(
         float(gates["target"][sequence]), color=COLORS["black"], linestyle="--", linewidth=1
@@ -196,21 +246,24 @@ def plot_gru_gates(gates: dict[str, np.ndarray], ax: Any = None, *, sequence: in
         panel.axvline(mark, color=COLORS["red"], linestyle=":", linewidth=1)
     finish(
         axes[0],
-        title="Update gate z per unit (1 keeps)",
-        xlabel="step",
-        ylabel="unit, sorted by z after the mark",
+        title=t("plot.gru.gate_title", lang),
+        xlabel=t("plot.gru.step", lang),
+        ylabel=t("plot.gru.units", lang),
         legend=False,
     )
-    finish(axes[1], title="Hidden state per unit", xlabel="step", ylabel="h")
+    finish(
+        axes[1], title=t("plot.gru.state_title", lang), xlabel=t("plot.gru.step", lang), ylabel="h"
+    )
     return axes
 
 
-def plot_gelu_approximations(result: dict[str, Any], ax: Any = None) -> Any:
+def plot_gelu_approximations(result: dict[str, Any], ax: Any = None, *, lang: str = "en") -> Any:
     """GELU and its two approximations near the bend, and their absolute errors (log scale).
 
     Args:
         result: :func:`actlab.experiments.gelu_approximations.gelu_approximation_errors`.
         ax: two Axes, or None.
+        lang: the language of the figure text. Default: ``"en"``.
     """
     _need(result, ("x", "exact", "approximations", "errors"), "plot_gelu_approximations")
     axes = _as_axes(ax, 2)
@@ -219,10 +272,13 @@ def plot_gelu_approximations(result: dict[str, Any], ax: Any = None) -> Any:
     x = result["x"][::step]
     near = (x >= -4) & (x <= 1)
     axes[0].plot(
-        x[near], result["exact"][::step][near], color=COLORS["black"], label=r"exact $x\,\Phi(x)$"
+        x[near],
+        result["exact"][::step][near],
+        color=COLORS["black"],
+        label=t("plot.gelu.exact", lang, formula=r"$x\,\Phi(x)$"),
     )
     colors = {"tanh": COLORS["blue"], "sigmoid": COLORS["orange"]}
-    labels = {"tanh": "tanh form", "sigmoid": r"$x\,\sigma(1.702x)$"}
+    labels = {"tanh": t("plot.gelu.tanh", lang), "sigmoid": r"$x\,\sigma(1.702x)$"}
     for name, approx in result["approximations"].items():
         approx = approx[::step]
         axes[0].plot(
@@ -233,7 +289,12 @@ def plot_gelu_approximations(result: dict[str, Any], ax: Any = None) -> Any:
         axes[1].semilogy(
             x, np.where(err > 0, err, np.nan), color=colors.get(name), label=labels.get(name, name)
         )
-    finish(axes[0], title="GELU and its approximations, left side", xlabel="x", ylabel="value")
+    finish(axes[0], title=t("plot.gelu.title", lang), xlabel="x", ylabel=t("plot.gelu.value", lang))
     axes[1].set_ylim(1e-10, 1)
-    finish(axes[1], title="|approximation - exact|", xlabel="x", ylabel="absolute error (log)")
+    finish(
+        axes[1],
+        title=t("plot.gelu.error_title", lang),
+        xlabel="x",
+        ylabel=t("plot.gelu.error", lang),
+    )
     return axes
