@@ -65,12 +65,18 @@ def test_chapter_1_constructions_agree_with_the_package(constructions, num_knots
     knots = np.sort(np.random.default_rng(num_knots).uniform(-3, 3, num_knots))
     relu = constructions["relu_net_through"](approximation.target, knots)
     steps = constructions["sigmoid_steps_through"](approximation.target, knots)
-    assert approximation.weight_difference(
-        relu, approximation.relu_interpolant(approximation.target, knots)
-    ) == 0.0
-    assert approximation.weight_difference(
-        steps, approximation.sigmoid_staircase(approximation.target, knots)
-    ) == 0.0
+    assert (
+        approximation.weight_difference(
+            relu, approximation.relu_interpolant(approximation.target, knots)
+        )
+        == 0.0
+    )
+    assert (
+        approximation.weight_difference(
+            steps, approximation.sigmoid_staircase(approximation.target, knots)
+        )
+        == 0.0
+    )
     # and the hand-built ReLU network passes through the knots
     out = approximation.one_hidden_layer(knots, relu, "relu")
     np.testing.assert_allclose(out, approximation.target(knots), atol=1e-12)
@@ -91,7 +97,9 @@ def backprop_norms() -> Any:
     [("relu", "xavier", 0), ("relu", "he", 3), ("sigmoid", "xavier", 1), ("tanh", "he", 2)],
 )
 def test_chapter_2_backprop_loop_agrees_with_autograd(backprop_norms, activation, init, seed):
-    net, X, y = gradients.initial_network(activation, depth=6, width=16, init=init, batch=64, seed=seed)
+    net, X, y = gradients.initial_network(
+        activation, depth=6, width=16, init=init, batch=64, seed=seed
+    )
     Ws, bs = gradients.numpy_weights(net)
     record = get(activation)
     deltas, weights, dead = backprop_norms(
@@ -133,7 +141,9 @@ def test_chapter_3_dead_unit_count_agrees_with_negative_units(dead_cell, seed):
     net = make_mlp64([64, 48, 48, 48, 10], "relu", init="he", seed=seed)
     with torch.no_grad():  # biases that make units of every layer dead, layer 1 included
         for lin in (m for m in net if isinstance(m, torch.nn.Linear)):
-            lin.bias.copy_(torch.from_numpy(np.random.default_rng(seed).normal(-1.5, 2.0, lin.out_features)))
+            lin.bias.copy_(
+                torch.from_numpy(np.random.default_rng(seed).normal(-1.5, 2.0, lin.out_features))
+            )
     X = dead_cell["X_train"]
     counts = dead_cell["dead_per_layer"](net, X)
     expected = [int(m.sum()) for m in dead_units.negative_units(net, X)]

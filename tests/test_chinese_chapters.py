@@ -13,6 +13,7 @@ it is the source's words, that is, if each of its parts (split at an ellipsis) o
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -173,6 +174,16 @@ def test_every_local_link_of_a_chinese_chapter_exists(chapter: Path) -> None:
     assert links
     missing = [link for link in links if not (chapter.parent / link.split("#")[0]).exists()]
     assert missing == []
+
+
+def test_each_chinese_chapter_leads_to_the_next_chinese_chapter() -> None:
+    """The 下一章 link of a chapter's last Markdown cell goes to the next chapter's Chinese edition."""
+    assert [p.name.split("_")[0] for p in CHAPTERS] == ["01", "02", "03", "04"]
+    for chapter, following in itertools.pairwise(CHAPTERS):
+        ending = _markdown_cells(chapter)[-1][1]
+        (line,) = [line for line in ending.splitlines() if line.startswith("**下一章**")]
+        assert _LINK.findall(line)[0] == following.name, f"{chapter.name}: {line}"
+        assert "英文版" not in line
 
 
 def test_the_style_check_reads_prose_only_and_bites(claims: list[str]) -> None:

@@ -90,6 +90,23 @@ def test_code_and_printed_numbers_must_agree(tmp_path: Path) -> None:
     assert "not the English cells" in editions.problems(english)[0]
 
 
+def test_a_timing_cell_may_print_other_numbers(tmp_path: Path) -> None:
+    english = _english(tmp_path / "01_x.ipynb")
+    chinese = editions.sync(english)
+    _translate(chinese)
+    zh = nbformat.read(chinese, as_version=4)
+    zh.cells[2].outputs = [nbformat.v4.new_output("stream", text="耗时 0.0213\n")]
+    nbformat.write(zh, chinese)
+    assert editions.problems(english) == [
+        f"{chinese.name} c1: prints other numbers than English; re-run both editions"
+    ]
+    for path in (english, chinese):  # a true timing: its output is not compared by nbval either
+        nb = nbformat.read(path, as_version=4)
+        nb.cells[2].metadata["tags"] = ["nbval-ignore-output"]
+        nbformat.write(nb, path)
+    assert editions.problems(english) == []
+
+
 def test_a_missing_edition_and_a_missing_lang_line_are_reported(tmp_path: Path) -> None:
     english = _english(tmp_path / "01_x.ipynb")
     assert editions.problems(english)[0].startswith("01_x.zh-CN.ipynb: missing")
@@ -114,6 +131,21 @@ def test_numbers_are_the_measured_ones() -> None:
 
 
 PAIRED = [p for p in editions.english_notebooks() if editions.chinese_path(p).exists()]
+
+
+def test_every_english_chapter_has_its_chinese_edition() -> None:
+    english = editions.english_notebooks()
+    assert [p.name for p in english] == [
+        "01_overview.ipynb",
+        "02_common_activations.ipynb",
+        "03_selection_and_optimisation.ipynb",
+        "04_applications.ipynb",
+    ], "a chapter was added or renamed: give it its Chinese edition (tools/editions.py sync)"
+    missing = [
+        editions.chinese_path(p).name for p in english if not editions.chinese_path(p).exists()
+    ]
+    assert missing == []
+    assert PAIRED == english
 
 
 @pytest.mark.parametrize("english", PAIRED, ids=[p.name for p in PAIRED])

@@ -373,6 +373,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "result.col.lr": {"en": "lr", "zh": "学习率"},
     "result.col.dropout": {"en": "dropout", "zh": "暂退法"},
     "result.col.dead_fraction": {"en": "dead_fraction", "zh": "死亡比例"},
+    "result.dead.total": {"en": "dead_fraction", "zh": "总死亡比例"},
     "result.col.train_error": {"en": "train_error", "zh": "训练误差"},
     "result.col.test_error": {"en": "test_error", "zh": "测试误差"},
     "result.col.mean": {"en": "mean", "zh": "均值"},
@@ -446,7 +447,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "词袋规则的测试误差",
     },
     "result.transformer.activation": {"en": "FFN activation", "zh": "FFN激活函数"},
-    "result.transformer.zeros": {"en": "FFN values exactly 0", "zh": "FFN中恰为0的值"},
+    "result.transformer.zeros": {"en": "FFN values exactly 0", "zh": "FFN中恰为0的比例"},
     "result.recurrent.baseline": {
         "en": "predicting 0 (the mean), test MSE",
         "zh": "预测为0（均值）时的测试MSE",
@@ -552,7 +553,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "单元（按标记后的z排序）",
     },
     "plot.gru.state_title": {"en": "Hidden state per unit", "zh": "各单元的隐状态"},
-    "plot.gelu.exact": {"en": "exact {formula}", "zh": "精确值{formula}"},
+    # a text with $...$ is set by mathtext, which has no Chinese glyph: the Chinese label has no math
+    "plot.gelu.exact": {"en": "exact $x\\,\\Phi(x)$", "zh": "精确值xΦ(x)"},
     "plot.gelu.tanh": {"en": "tanh form", "zh": "tanh形式"},
     "plot.gelu.title": {
         "en": "GELU and its approximations, left side",

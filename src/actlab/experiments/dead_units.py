@@ -458,7 +458,7 @@ def sweep_table(rows: Sequence[dict[str, object]], *, lang: str = "en") -> list[
         row: dict[str, object] = {t("result.col.lr", lang): r["lr"]}
         for layer, fraction in enumerate(r["dead_per_layer"], start=1):
             row[t("result.dead.layer_fraction", lang, layer=layer)] = fraction
-        row[t("result.col.dead_fraction", lang)] = r["dead_fraction"]
+        row[t("result.dead.total", lang)] = r["dead_fraction"]
         row[t("result.col.train_error", lang)] = r["train_error"]
         row[t("result.col.test_error", lang)] = r["test_error"]
         out.append(row)

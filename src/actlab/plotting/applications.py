@@ -275,7 +275,7 @@ def plot_gelu_approximations(result: dict[str, Any], ax: Any = None, *, lang: st
         x[near],
         result["exact"][::step][near],
         color=COLORS["black"],
-        label=t("plot.gelu.exact", lang, formula=r"$x\,\Phi(x)$"),
+        label=t("plot.gelu.exact", lang),
     )
     colors = {"tanh": COLORS["blue"], "sigmoid": COLORS["orange"]}
     labels = {"tanh": t("plot.gelu.tanh", lang), "sigmoid": r"$x\,\sigma(1.702x)$"}

@@ -13,8 +13,10 @@ font(s)". :func:`missing_glyphs` finds such characters without drawing, so figur
 checked before it is used. To add characters to the font, run ``python tools/make_font_subset.py
 --add "…"`` (see that script for where the source font comes from).
 
-Text between ``$…$`` is set by mathtext in its own fonts, which have no Chinese: keep Chinese
-outside the dollars.
+A text that holds math, ``$…$``, is set by mathtext as a whole, the words outside the dollars
+included, in mathtext's own fonts, which have no Chinese; matplotlib then only logs "Font 'default'
+does not have a glyph" and draws a box. Keep Chinese out of any text that holds math: write
+``精确值xΦ(x)`` with Unicode symbols, or put the formula in a text of its own.
 """
 
 from __future__ import annotations
