@@ -415,6 +415,9 @@ EXERCISE_CASES = [
 ]
 
 
+FEEDBACK: dict[str, Path] = {}  # per exercise, the folder of its fixtures' feedback files
+
+
 @pytest.fixture(scope="module")
 def exercise_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict]]:
     """Each exercise's attack fixtures graded in one batch, with the default limits."""
@@ -431,6 +434,7 @@ def exercise_rows(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
         )  # fmt: skip
         assert code == 0
         rows[exercise] = _read_rows(out)
+        FEEDBACK[exercise] = root / "feedback"
     return rows
 
 
@@ -446,3 +450,26 @@ def test_exercise_attack_gets_its_expected_score(
     ), f"{name} ({expected['attack']}): {row}"
     for gid, pts in expected.get("expected_tests", {}).items():
         assert float(row[gid]) == pts, f"{name}: {gid}: {row}"
+
+
+def test_chinese_submissions_get_chinese_feedback(exercise_rows: dict[str, dict[str, dict]]) -> None:
+    """A fixture of a Chinese release (``*_zh``, and 02's ``mixed_languages``) is graded with the
+    same tests and points as its English twin, and its feedback file is in Chinese, forbidden
+    shortcuts named in it."""
+    chinese = {
+        (exercise, name)
+        for exercise, name in EXERCISE_CASES
+        if name.endswith("_zh") or name == "mixed_languages"
+    }
+    assert len(chinese) >= 5
+    for exercise, name in chinese:
+        (path,) = FEEDBACK[exercise].glob(f"*{name}.txt")
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("提交的作业："), text[:200]
+        assert "得分：" in text and "Score:" not in text
+        if name.startswith("library_shortcuts"):
+            assert "0分：答案用了本题不允许使用的东西：scipy" in text
+            assert "单元格'softmax'第1行" in text
+        twin = exercise_rows[exercise].get(name.removesuffix("_zh"))
+        if twin is not None and name != "library_shortcuts_zh":
+            assert twin["points"] == exercise_rows[exercise][name]["points"]

@@ -1,14 +1,18 @@
-"""Every exercise under the grader: the solution earns full marks, the release earns zero.
+"""Every exercise under the grader: the solution earns full marks, the release earns zero, in
+English and in Chinese.
 
 Parametrised over ``exercises/source/*.ipynb``. Each source notebook is graded as a submission (its
-solutions in place) and so is its release, in the sandbox, the way ``actlab grade`` does.
-Also: the committed release is not stale, and a release notebook runs up to its first
-``NotImplementedError`` (or a check that reports one) and fails in no other way.
+solutions in place) and so is its release, in the sandbox, the way ``actlab grade`` does; so are
+the Chinese view of the source (solutions in place) and the Chinese release, which must earn the
+same points test by test, with their feedback in Chinese. Also: the committed releases are not
+stale, and a release notebook runs up to its first ``NotImplementedError`` (or a check that
+reports one) and fails in no other way.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,9 +20,10 @@ from typing import Any
 import pytest
 
 from actlab.grading.grader import Grader, Settings
+from actlab.grading.languages import language_view
 from actlab.grading.notebook import cell_source, read_notebook, write_notebook
 from actlab.grading.plan import ExercisePlan, load_plan
-from actlab.grading.release import release_notebook, stale_releases
+from actlab.grading.release import release_notebook, release_views, stale_releases
 from actlab.grading.sandbox import sandbox_status
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,13 +53,11 @@ def _release_cells(plan: ExercisePlan) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def _three_runs(grader: Grader, source: str, release: str) -> tuple[Any, Any, Any]:
+def _runs(grader: Grader, paths: dict[str, str]) -> dict[str, Any]:
     try:
-        return (
-            grader.grade(source),
-            grader.grade(release),
-            grader.run_cells(_release_cells(grader.plan)),
-        )
+        results: dict[str, Any] = {label: grader.grade(path) for label, path in paths.items()}
+        results["run"] = grader.run_cells(_release_cells(grader.plan))
+        return results
     finally:
         grader.close()  # frees its warm sandbox before the next exercise starts one
 
@@ -71,22 +74,23 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
             for name in EXERCISES:
                 plan = load_plan(SOURCE / f"{name}.ipynb", name)
                 tmp = tmp_path_factory.mktemp(name)
-                # A fresh release: test_release_notebooks_are_up_to_date ties it to the
-                # committed one.
-                release = tmp / f"{name}.ipynb"
-                write_notebook(release_notebook(plan.notebook), release)
+                # Fresh releases: test_release_notebooks_are_up_to_date ties them to the
+                # committed ones.
+                paths = {"solution": str(SOURCE / f"{name}.ipynb")}
+                for lang, nb in release_views(plan.source, name).items():
+                    suffix = "" if lang == "en" else f"_{lang}"
+                    write_notebook(nb, tmp / f"release{suffix}.ipynb")
+                    paths[f"release{suffix}"] = str(tmp / f"release{suffix}.ipynb")
+                    if lang != "en":
+                        write_notebook(language_view(plan.source, lang), tmp / f"solution{suffix}.ipynb")
+                        paths[f"solution{suffix}"] = str(tmp / f"solution{suffix}.ipynb")
                 grader = Grader(plan, SETTINGS)
                 graders.append(grader)
-                source = str(SOURCE / f"{name}.ipynb")
-                # One after the other, so that all three run in the same warm sandbox. The
-                # learner's run of the release has the forbidden modules poisoned too; that can
-                # only add errors (a judge that ran would fail), never hide one.
-                futures[name, "graded"] = pool.submit(_three_runs, grader, source, str(release))
-        results: dict[str, dict[str, Any]] = {}
-        for (name, _), fut in futures.items():
-            solution, released, run = fut.result()
-            results[name] = {"solution": solution, "release": released, "run": run}
-        return results
+                # One after the other, so that all run in the same warm sandbox. The learner's
+                # run of the release has the forbidden modules poisoned too; that can only add
+                # errors (a judge that ran would fail), never hide one.
+                futures[name, "graded"] = pool.submit(_runs, grader, paths)
+        return {name: fut.result() for (name, _), fut in futures.items()}
     finally:
         for grader in graders:
             grader.close()
@@ -132,3 +136,23 @@ def test_release_runs_to_its_first_not_implemented_error(
     assert run.cell_errors, "the release ran without any NotImplementedError"
     first = run.cell_errors[min(run.cell_errors)]
     assert first.startswith("NotImplementedError") or "not implemented" in first, first
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_the_chinese_edition_earns_the_same_points_with_chinese_feedback(
+    graded: dict[str, dict[str, Any]], name: str
+) -> None:
+    runs = graded[name]
+    assert "solution_zh" in runs, f"{name} has no Chinese edition"
+    for label in ("solution", "release"):
+        english, chinese = runs[label], runs[f"{label}_zh"]
+        assert chinese.status == "graded", chinese.message
+        assert chinese.lang == "zh" and english.lang == "en"
+        assert [(t.grade_id, t.points, t.max_points) for t in chinese.tests] == [
+            (t.grade_id, t.points, t.max_points) for t in english.tests
+        ]
+    for test in runs["release_zh"].tests:
+        assert "尚未实现" in test.message, test.message
+        assert test.description and re.search("[\u4e00-\u9fff]", test.description)
+    for test in runs["solution_zh"].tests:
+        assert test.message == "全部检查通过" or "通过" in test.message, test.message

@@ -3,7 +3,14 @@
 Needs the ``compat`` extra (``pip install -e '.[compat]'``); skipped with that reason otherwise.
 For every ``exercises/source/*.ipynb`` (and the grader's self-test exercise), real nbgrader
 generates the student version, and each of its cells must have the same source as ``actlab
-release`` gives, so an instructor can use either tool.
+release`` gives, so an instructor can use either tool:
+
+* the bilingual source as it is (both languages' Markdown cells, which have distinct grade ids):
+  nbgrader accepts it, and its cells are what ``release_notebook`` makes of it;
+* each language's view of the source (``language_view``), which an nbgrader course would use as
+  the assignment of that language: nbgrader's student version is, cell for cell and id for id, the
+  release notebook ``actlab release`` writes for that language (``NAME.ipynb``,
+  ``NAME.zh-CN.ipynb``).
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from pathlib import Path
 import pytest
 
 from actlab.grading import selftest
+from actlab.grading.languages import language_view, source_languages
 from actlab.grading.notebook import cell_source, read_notebook, write_notebook
-from actlab.grading.release import release_notebook
+from actlab.grading.release import release_notebook, release_views
 
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = sorted((REPO / "exercises" / "source").glob("*.ipynb"))
@@ -41,10 +49,17 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict, dict]]:
-    """``{exercise: (our release, nbgrader's release)}`` for every source notebook."""
+    """``{assignment: (our release, nbgrader's release)}`` for every source notebook, and for each
+    language view of a bilingual one (``NAME-zh``)."""
     course = tmp_path_factory.mktemp("course")
     sources = {p.stem: read_notebook(p) for p in SOURCES}
     sources[selftest.EXERCISE] = selftest.source_notebook()
+    ours = {name: release_notebook(nb) for name, nb in sources.items()}
+    for path in SOURCES:
+        nb = sources[path.stem]
+        for lang, released in release_views(nb, path.stem).items():
+            sources[f"{path.stem}-{lang}"] = language_view(nb, lang)
+            ours[f"{path.stem}-{lang}"] = released
     for name, nb in sources.items():
         write_notebook(nb, course / "source" / name / f"{name}.ipynb")
     config = Config()
@@ -58,15 +73,26 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict,
         mp.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
         api = NbGraderAPI(config=config)
         api.log.setLevel(logging.ERROR)
-        for name, nb in sources.items():
+        for name in sources:
             outcome = api.generate_assignment(name, force=True)
             assert outcome["success"], f"{name}: {outcome.get('error') or outcome.get('log')}"
             theirs = json.loads((course / "release" / name / f"{name}.ipynb").read_text())
-            results[name] = (release_notebook(nb), theirs)
+            results[name] = (ours[name], theirs)
     return results
 
 
-@pytest.mark.parametrize("name", [p.stem for p in SOURCES] + [selftest.EXERCISE])
+ASSIGNMENTS = [
+    *(p.stem for p in SOURCES),
+    selftest.EXERCISE,
+    *(f"{p.stem}-{lang}" for p in SOURCES for lang in source_languages(read_notebook(p))),
+]
+
+
+def test_every_exercise_is_checked_in_both_languages() -> None:
+    assert {a for a in ASSIGNMENTS if a.endswith("-zh")} == {f"{p.stem}-zh" for p in SOURCES}
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_nbgrader_generates_the_same_student_version(
     generated: dict[str, tuple[dict, dict]], name: str
 ) -> None:

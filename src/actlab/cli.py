@@ -71,7 +71,9 @@ def cmd_start(args: argparse.Namespace) -> int:
     copies = copy_exercises(course)
     where = copies.folder.relative_to(course)
     if copies.copied:
-        print(t("start.copied", lang, n=len(copies.copied), where=where))
+        # an exercise comes in two notebooks, NAME.ipynb and NAME.zh-CN.ipynb: count exercises
+        exercises = {path.name.split(".", 1)[0] for path in copies.copied}
+        print(t("start.copied", lang, n=len(exercises), where=where))
     if copies.kept:
         print(t("start.kept", lang, n=len(copies.kept), where=where))
     if args.no_lab:
@@ -145,6 +147,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
         sandbox=not args.no_sandbox,
         limits=limits,
         preload=not args.no_preload,
+        lang=args.lang,
     )
     if args.no_sandbox:
         print(
@@ -218,7 +221,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise UsageError(f"validate: no notebook {path}")
     try:
-        report = validate_notebook(path, timeout=args.timeout)
+        report = validate_notebook(path, timeout=args.timeout, lang=args.lang)
     except ValueError as exc:
         raise UsageError(f"validate: {exc}") from None
     print(report.text())
@@ -356,9 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "release",
         help="write the student versions of the exercises",
-        description="Write exercises/release/NAME.ipynb from exercises/source/NAME.ipynb: "
-        "solutions become '# YOUR CODE HERE' / 'raise NotImplementedError()', hidden tests "
-        "are removed, outputs are cleared.",
+        description="Write exercises/release/NAME.ipynb (and NAME.zh-CN.ipynb for a source with "
+        "both languages) from exercises/source/NAME.ipynb: solutions become '# YOUR CODE HERE' / "
+        "'raise NotImplementedError()', hidden tests are removed, outputs are cleared.",
     )
     p.add_argument("--exercise", metavar="NAME", help="only this exercise (default: all)")
     p.add_argument("--source", default="exercises/source", metavar="DIR", help="%(default)s")
@@ -449,6 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="UNSAFE: run student code without bubblewrap, with your own permissions",
     )
     p.add_argument(
+        "--lang",
+        type=_lang,
+        metavar="LANG",
+        help="the language of the feedback files, en or zh (zh-CN), for every submission; "
+        "default: each submission's own (its metadata actlab.lang, as the release notebooks "
+        "NAME.ipynb and NAME.zh-CN.ipynb set it)",
+    )
+    p.add_argument(
         "--regrade",
         nargs="?",
         const="all",
@@ -471,6 +482,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=120.0,
         metavar="S",
         help="seconds for one cell (default %(default)g)",
+    )
+    p.add_argument(
+        "--lang",
+        type=_lang,
+        metavar="LANG",
+        help="run the notebook and report in this language, en or zh (zh-CN); default: the "
+        "notebook's own (its metadata actlab.lang)",
     )
     p.set_defaults(func=cmd_validate)
 

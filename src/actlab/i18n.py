@@ -599,7 +599,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     # exercises 01-08: the feedback of their checks (actlab.grading.checks, check() in the
     # notebook, actlab validate and the feedback files of actlab grade) and what their notebooks
-    # print. Messages have no final full stop: the feedback joins them with "; " or "；".
+    # print. Messages have no final full stop: a feedback file shows one a line.
     "check.passed": {"en": "passed", "zh": "通过"},
     "check.probe.not_implemented": {
         "en": "not implemented yet (NotImplementedError)",
@@ -1342,6 +1342,320 @@ CATALOG: dict[str, dict[str, str]] = {
         "backward(), step(), and the loss of a step is recorded before its update",
         "zh": "从同样的起点出发，fit_slope的训练与在均方误差上做普通SGD不同（斜率或损失不同）："
         "每一步依次是zero_grad()、计算损失、backward()、step()，并记录更新之前的损失",
+    },
+    "grade.separator": {"en": "; ", "zh": "；"},
+    "grade.status.graded": {"en": "graded", "zh": "已评分（graded）"},
+    "grade.status.timeout": {"en": "timeout", "zh": "超时（timeout）"},
+    "grade.status.crashed": {"en": "crashed", "zh": "崩溃（crashed）"},
+    "grade.status.invalid": {"en": "invalid", "zh": "无效（invalid）"},
+    "grade.status.error": {"en": "error", "zh": "出错（error）"},
+    "grade.all_passed": {"en": "all checks passed", "zh": "全部检查通过"},
+    "grade.checks": {"en": "{message} ({n} checks)", "zh": "{message}（共{n}项检查）"},
+    "grade.not_graded": {"en": "not graded: {reason}", "zh": "未评分：{reason}"},
+    "grade.not_recorded": {"en": "not recorded", "zh": "未记录"},
+    "grade.no_result.not_run": {
+        "en": "no result: the test did not run ({why})",
+        "zh": "没有结果：测试没有运行（{why}）",
+    },
+    "grade.no_result.stopped": {
+        "en": "no result: the test was stopped ({error})",
+        "zh": "没有结果：测试被中止了（{error}）",
+    },
+    "grade.no_result.unfinished": {
+        "en": "no result: this test's probe did not run to the end",
+        "zh": "没有结果：这项测试的探针没有运行完",
+    },
+    "grade.kernel_stopped": {"en": "the kernel stopped before it", "zh": "内核在此之前就停止了"},
+    "grade.answered_twice": {
+        "en": "the kernel answered this check twice; neither answer counts",
+        "zh": "内核对这项检查回答了两次，两次都不算",
+    },
+    "grade.probe_failed": {"en": "the probe failed", "zh": "探针运行失败"},
+    "grade.no_verdict": {"en": "the check returned no verdict", "zh": "这项检查没有给出结论"},
+    "grade.unjudgeable": {
+        "en": "the outputs could not be judged ({error})",
+        "zh": "无法评判这些输出（{error}）",
+    },
+    "grade.output.unreadable": {
+        "en": "the probe's output could not be read ({error})",
+        "zh": "无法读取探针的输出（{error}）",
+    },
+    "grade.output.too_many": {
+        "en": "the probe's output holds too many arrays",
+        "zh": "探针的输出中数组太多",
+    },
+    "grade.output.too_large": {
+        "en": "the probe's output decodes to more than {mib} MiB",
+        "zh": "探针的输出解码后超过{mib} MiB",
+    },
+    "grade.output.not_arrays": {
+        "en": "the probe's output holds something other than arrays",
+        "zh": "探针的输出中有数组以外的东西",
+    },
+    "grade.output.objects": {
+        "en": "the probe's output holds Python objects, not plain numbers (objects are refused: "
+        "their == or conversion could lie)",
+        "zh": "探针的输出中有Python对象，而不是单纯的数（对象一律拒收：它们的==或类型转换可能造假）",
+    },
+    "grade.output.wrong_size": {
+        "en": "the probe's output has arrays of the wrong size",
+        "zh": "探针输出中数组的大小不对",
+    },
+    "grade.output.not_numbers": {
+        "en": "the probe's output holds something other than numbers",
+        "zh": "探针的输出中有数以外的东西",
+    },
+    "grade.probe.undefined": {"en": "{names} is not defined", "zh": "{names}没有定义"},
+    "grade.probe.interrupted": {
+        "en": "interrupted: the code under test took longer than the limit",
+        "zh": "被中断：所测代码的运行时间超过了限制",
+    },
+    "grade.probe.broken": {
+        "en": "the check could not run: {error}",
+        "zh": "这项检查无法运行：{error}",
+    },
+    "grade.tamper": {
+        "en": "0 points: the notebook interferes with the grader: {findings}",
+        "zh": "0分：这个笔记本干扰了评分程序：{findings}",
+    },
+    "grade.violation": {
+        "en": "0 points: the answer uses what this question does not allow: {findings}",
+        "zh": "0分：答案用了本题不允许使用的东西：{findings}",
+    },
+    "grade.and_more": {"en": "{shown}; and {n} more", "zh": "{shown}；另有{n}处"},
+    "grade.copy_ignored": {
+        "en": "a copy of test cell {gid} ({where}) was ignored: the test ran where the exercise "
+        "has it",
+        "zh": "测试单元格{gid}的一个副本（{where}）被忽略了：测试在练习中原来的位置运行",
+    },
+    "grade.note.cell_time": {
+        "en": "{label} ran past its {seconds} s limit and did not stop when interrupted",
+        "zh": "{label}运行超过了{seconds}秒的限制，中断后也没有停下",
+    },
+    "grade.note.notebook_time": {
+        "en": "the notebook ran past its {seconds} s limit",
+        "zh": "笔记本运行超过了{seconds}秒的限制",
+    },
+    "grade.note.memory": {
+        "en": "the notebook used more than {mib} MiB of memory",
+        "zh": "笔记本使用的内存超过了{mib} MiB",
+    },
+    "grade.note.disk": {
+        "en": "the notebook wrote more than {mib} MiB to disk",
+        "zh": "笔记本写入磁盘的数据超过了{mib} MiB",
+    },
+    "grade.note.files": {
+        "en": "the notebook made more than {n} files and directories",
+        "zh": "笔记本创建的文件和目录超过了{n}个",
+    },
+    "grade.note.processes": {
+        "en": "the notebook tried to run more than {n} processes or threads at once",
+        "zh": "笔记本试图同时运行超过{n}个进程或线程",
+    },
+    "grade.note.replies": {
+        "en": "the kernel sent more than {mib} MiB of replies",
+        "zh": "内核发回的回复超过了{mib} MiB",
+    },
+    "grade.note.result": {
+        "en": "the kernel sent a result larger than {mib} MiB",
+        "zh": "内核发回的一个结果超过了{mib} MiB",
+    },
+    "grade.note.killed_number": {
+        "en": "the kernel was killed by signal {n} {where}",
+        "zh": "内核{where}被信号{n}终止",
+    },
+    "grade.note.killed": {
+        "en": "the kernel was killed by {signal} {where}",
+        "zh": "内核{where}被{signal}终止",
+    },
+    "grade.note.exited": {
+        "en": "the kernel exited early (exit code {code}) {where}",
+        "zh": "内核{where}提前退出（退出码{code}）",
+    },
+    "grade.note.sandbox_ended": {
+        "en": "the kernel stopped: its sandbox ended unexpectedly {where}",
+        "zh": "内核{where}停止了：它的沙箱意外结束",
+    },
+    "grade.note.no_kernel": {
+        "en": "the grading kernel did not start: {why}",
+        "zh": "评分用的内核没有启动：{why}",
+    },
+    "grade.where.during": {"en": "during {label}", "zh": "在运行{label}时"},
+    "grade.where.before_first": {"en": "before its first cell", "zh": "在第一个单元格之前"},
+    "grade.where.at_end": {"en": "at the end", "zh": "在最后"},
+    "grade.label.at_line": {"en": "{label}, line {line}", "zh": "{label}第{line}行"},
+    "grade.label.code_cell": {"en": "code cell {n}", "zh": "第{n}个代码单元格"},
+    "grade.label.named": {"en": "cell {gid}", "zh": "单元格{gid}"},
+    "grade.label.any": {"en": "a cell", "zh": "某个单元格"},
+    "grade.finding.with_code": {"en": "{what} (`{code}`, {where})", "zh": "{what}（`{code}`，{where}）"},
+    "grade.finding.plain": {"en": "{what} ({where})", "zh": "{what}（{where}）"},
+    "grade.finding.silence": {
+        "en": "{item}, which turns floating-point errors off",
+        "zh": "{item}（它会关闭浮点错误）",
+    },
+    "grade.finding.hidden": {
+        "en": "{what}: a name built at run time, which the grader cannot check",
+        "zh": "{what}：运行时才拼出的名字，评分程序无法检查",
+    },
+    "grade.finding.computed_name": {
+        "en": "{function}() with a computed name",
+        "zh": "用算出来的名字调用{function}()",
+    },
+    "grade.finding.shell_method": {
+        "en": "uses the IPython shell (get_ipython().{method})",
+        "zh": "使用了IPython外壳（get_ipython().{method}）",
+    },
+    "grade.finding.shell": {"en": "uses the IPython shell", "zh": "使用了IPython外壳"},
+    "grade.finding.magic_code": {
+        "en": "runs %{name} on code the grader cannot read",
+        "zh": "用%{name}运行评分程序读不到的代码",
+    },
+    "grade.finding.magic": {"en": "runs the %{name} magic", "zh": "运行了魔法命令%{name}"},
+    "grade.finding.top_level": {
+        "en": "uses {function}() at the top level",
+        "zh": "在顶层使用了{function}()",
+    },
+    "grade.finding.proc": {
+        "en": "reads the kernel's own process files (/proc)",
+        "zh": "读取了内核自己的进程文件（/proc）",
+    },
+    "grade.finding.grading_machinery": {
+        "en": "imports the grading machinery",
+        "zh": "导入了评分程序本身",
+    },
+    "grade.finding.uses": {"en": "uses {name}", "zh": "使用了{name}"},
+    "grade.finding.modifies": {"en": "modifies {name}", "zh": "修改了{name}"},
+    "grade.finding.imports": {"en": "imports {module}", "zh": "导入了{module}"},
+    "grade.finding.imported_at_run_time": {
+        "en": "{item} (imported while the test ran)",
+        "zh": "{item}（在测试运行时被导入）",
+    },
+    "grade.finding.called_at_run_time": {
+        "en": "{item} (called while the test ran)",
+        "zh": "{item}（在测试运行时被调用）",
+    },
+    "grade.finding.derives": {
+        "en": "{item} ({name} derives from it)",
+        "zh": "{item}（{name}继承自它）",
+    },
+    "grade.finding.held_as": {"en": "{item} (as {name})", "zh": "{item}（作为{name}）"},
+    "grade.finding.seen_running": {
+        "en": "{event} (seen while the notebook ran)",
+        "zh": "{event}（在笔记本运行时发现）",
+    },
+    "grade.feedback.submission": {"en": "Submission: {path}", "zh": "提交的作业：{path}"},
+    "grade.feedback.exercise": {"en": "Exercise:   {name}", "zh": "练习：{name}"},
+    "grade.feedback.status": {"en": "Status:     {status}", "zh": "状态：{status}"},
+    "grade.feedback.score": {"en": "Score:      {points} / {max}", "zh": "得分：{points} / {max}"},
+    "grade.feedback.note": {"en": "Note:       {note}", "zh": "说明：{note}"},
+    "grade.feedback.pass": {"en": "PASS", "zh": "通过"},
+    "grade.feedback.fail": {"en": "FAIL", "zh": "未通过"},
+    "grade.feedback.test": {
+        "en": "[{mark}] {gid} ({points} / {max})",
+        "zh": "[{mark}] {gid}（{points} / {max}）",
+    },
+    "grade.feedback.test_described": {
+        "en": "[{mark}] {gid} ({points} / {max}) - {description}",
+        "zh": "[{mark}] {gid}（{points} / {max}）：{description}",
+    },
+    "grade.feedback.cell_errors": {
+        "en": "Errors raised by cells of the notebook:",
+        "zh": "笔记本中各单元格引发的错误：",
+    },
+    "validate.no_tests": {"en": "no test cells found", "zh": "没有找到测试单元格"},
+    "validate.pass": {"en": "pass", "zh": "通过"},
+    "validate.fail": {"en": "FAIL", "zh": "未通过"},
+    "validate.test": {
+        "en": "[{mark}] {gid} ({points} pt): {message}",
+        "zh": "[{mark}] {gid}（{points}分）：{message}",
+    },
+    "validate.cell_error": {
+        "en": "error in cell {index}: {message}",
+        "zh": "第{index}个单元格出错：{message}",
+    },
+    "validate.kernel_died": {
+        "en": "the kernel died while running the notebook ({error})",
+        "zh": "运行笔记本时内核崩溃了（{error}）",
+    },
+    "validate.summary": {
+        "en": "{passed} of {tests} visible test cells pass ({points} of {total} visible points; "
+        "hidden tests are run only when grading)",
+        "zh": "{tests}个可见测试单元格中有{passed}个通过（可见测试共{total}分，得{points}分；"
+        "隐藏测试只在评分时运行）",
+    },
+    "grade.invalid.unreadable": {"en": "cannot be read ({why})", "zh": "无法读取（{why}）"},
+    "grade.invalid.other_exercise": {
+        "en": "this notebook is exercise {name}, not {wanted}",
+        "zh": "这个笔记本是练习{name}，不是{wanted}",
+    },
+    "grade.invalid.no_cell": {
+        "en": "no cell of exercise {name} in this notebook",
+        "zh": "这个笔记本中没有练习{name}的单元格",
+    },
+    "grade.invalid.json": {
+        "en": "not valid notebook JSON ({why})",
+        "zh": "不是有效的笔记本JSON（{why}）",
+    },
+    "grade.invalid.nbformat": {
+        "en": "nbformat is {version}; expected 4",
+        "zh": "nbformat为{version}，应为4",
+    },
+    "exercise.max_difference": {"en": "max |difference|", "zh": "最大|差值|"},
+    "exercise.dense.two_layers": {
+        "en": "two layers: output shape",
+        "zh": "两个层：输出的形状",
+    },
+    "exercise.dense.one_layer": {
+        "en": "one composed layer: output shape",
+        "zh": "复合成的一个层：输出的形状",
+    },
+    "exercise.sigmoid.rounds_to_one": {
+        "en": "sigmoid_textbook(40) is exactly 1",
+        "zh": "sigmoid_textbook(40)恰好等于1",
+    },
+    "exercise.sigmoid.float32": {
+        "en": "float32 in: dtype out (sigmoid, tanh)",
+        "zh": "输入float32：输出的dtype（sigmoid、tanh）",
+    },
+    "exercise.relative_error": {"en": "relative error", "zh": "相对误差"},
+    "exercise.backprop.dw1_error": {
+        "en": "relative error of dW1 (whole network)",
+        "zh": "dW1的相对误差（整个网络）",
+    },
+    "exercise.prelu.alpha_before": {"en": "alpha before", "zh": "训练前的alpha"},
+    "exercise.prelu.alpha_after": {"en": "alpha after", "zh": "训练后的alpha"},
+    "exercise.prelu.loss": {"en": "loss, first step -> last", "zh": "损失，第一步 -> 最后一步"},
+    "exercise.cv.shape": {"en": "X: shape", "zh": "X的形状"},
+    "exercise.cv.per_class": {"en": "samples per class", "zh": "每个类别的样本数"},
+    "exercise.cv.per_fold": {
+        "en": "samples per class in each stratified test fold",
+        "zh": "各分层测试折中每个类别的样本数",
+    },
+    "exercise.cv.one_split": {
+        "en": "one split, relu: test accuracy",
+        "zh": "一次划分，relu：测试准确率",
+    },
+    "exercise.cv.choice": {"en": "choice", "zh": "选择"},
+    "exercise.cv.within_noise": {
+        "en": "{best} vs {second}: within noise",
+        "zh": "{best}与{second}：在噪声之内",
+    },
+    "exercise.dead.split": {"en": "digits training split: shape", "zh": "手写数字训练集的形状"},
+    "exercise.dead.before": {"en": "dead before training", "zh": "训练前的死亡比例"},
+    "exercise.dead.after": {"en": "dead after training", "zh": "训练后的死亡比例"},
+    "exercise.dead.accuracy": {"en": "test accuracy", "zh": "测试准确率"},
+    "exercise.dead.measured": {
+        "en": "no gradient {dead}, test accuracy {accuracy}",
+        "zh": "无梯度{dead}，测试准确率{accuracy}",
+    },
+    "exercise.gelu.max_error": {
+        "en": "max |error| {error} at |x| = {at}",
+        "zh": "最大|误差|为{error}，位于|x| = {at}",
+    },
+    "exercise.gelu.shape": {"en": "output shape", "zh": "输出的形状"},
+    "exercise.gelu.alone": {
+        "en": "position 2 run alone: max |difference|",
+        "zh": "单独运行位置2：最大|差值|",
     },
     "check.mistake.shape_mixup": {
         "en": "{what} multiplies matrices whose shapes do not chain (it was called with {shapes}): "

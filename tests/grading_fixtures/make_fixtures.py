@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from actlab.grading import selftest
+from actlab.grading.languages import language_view
 from actlab.grading.notebook import dumps_notebook, grade_id, read_notebook
-from actlab.grading.release import release_notebook
+from actlab.grading.release import release_notebook, release_views
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -885,15 +886,25 @@ def _source(name: str) -> dict[str, Any]:
     return read_notebook(REPO / "exercises" / "source" / f"{name}.ipynb")
 
 
-def solution_of(name: str) -> dict[str, Any]:
-    """The release of exercise ``name`` with the source's solutions filled in."""
-    source = _source(name)
-    released = release_notebook(source)
+def release_of(name: str, lang: str = "en") -> dict[str, Any]:
+    """The release of exercise ``name`` in ``lang``, as ``actlab release`` writes it."""
+    return release_views(_source(name), name)[lang]
+
+
+def solution_of(name: str, lang: str = "en") -> dict[str, Any]:
+    """The release of exercise ``name`` in ``lang`` with the source's solutions filled in."""
+    source = language_view(_source(name), lang)
+    released = release_of(name, lang)
     for src, rel in zip(source["cells"], released["cells"], strict=True):
         if src.get("metadata", {}).get("nbgrader", {}).get("solution"):
             rel["source"] = src["source"]
             rel["metadata"]["tags"] = []
     return released
+
+
+def cell_source_of(nb: dict[str, Any], gid: str) -> str:
+    source = nb["cells"][_index(nb, gid)]["source"]
+    return source if isinstance(source, str) else "".join(source)
 
 
 def _index(nb: dict[str, Any], gid: str) -> int:
@@ -938,12 +949,12 @@ _ZEROS02 = {g: f"def {g}(x):\n    return np.zeros_like(x)" for g in
             ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad")}  # fmt: skip
 
 exercise_attack(E02, "solution", "the instructor's solutions", solution_of(E02), 8)
-exercise_attack(E02, "release", "the release, untouched", release_notebook(_source(E02)), 0)
+exercise_attack(E02, "release", "the release, untouched", release_of(E02), 0)
 exercise_attack(
     E02, "probe_library_functions",
     "the release plus a last cell that reads the hidden cases (plan.json), runs the package's "
     "probes on scipy's and numpy's functions and writes the outputs the judge used to read",
-    _edit(release_notebook(_source(E02)), after=[("summary", _LIB02 + _WRITE_OUTPUTS)]), 0,
+    _edit(release_of(E02), after=[("summary", _LIB02 + _WRITE_OUTPUTS)]), 0,
 )  # fmt: skip
 exercise_attack(
     E02, "replace_probe_run",
@@ -1087,12 +1098,12 @@ _GOOD_MODULE = (
 )
 
 exercise_attack(E04, "solution", "the instructor's solutions", solution_of(E04), 10)
-exercise_attack(E04, "release", "the release, untouched", release_notebook(_source(E04)), 0)
+exercise_attack(E04, "release", "the release, untouched", release_of(E04), 0)
 exercise_attack(
     E04, "probe_library_functions",
     "the release plus a last cell that reads the hidden cases, runs the package's probes on "
     "torch's LeakyReLU and PReLU and writes the outputs the judge used to read",
-    _edit(release_notebook(_source(E04)), after=[("summary", _LIB04 + _WRITE_OUTPUTS)]), 0,
+    _edit(release_of(E04), after=[("summary", _LIB04 + _WRITE_OUTPUTS)]), 0,
 )  # fmt: skip
 exercise_attack(
     E04, "subclass_and_functional",
@@ -1153,7 +1164,7 @@ exercise_attack(
     E04, "invented_training",
     "PReLU left as a stub; a last cell writes made-up training results (alpha after = target + "
     "0.01, losses [1, 0.1]) where the judge used to read them",
-    _edit(release_notebook(_source(E04)), after=[("summary", (
+    _edit(release_of(E04), after=[("summary", (
         "import json, os\nimport numpy as np\n"
         "_base = os.environ.get('ACTLAB_GRADING_DIR', '.')\n"
         "_plan = json.load(open(_base + '/plan.json'))\n"
@@ -1202,13 +1213,13 @@ _ZEROS08 = {
 }
 
 exercise_attack(E08, "solution", "the instructor's solutions", solution_of(E08), 10)
-exercise_attack(E08, "release", "the release, untouched", release_notebook(_source(E08)), 0)
+exercise_attack(E08, "release", "the release, untouched", release_of(E08), 0)
 exercise_attack(
     E08, "probe_library_functions",
     "the release plus a last cell that reads the hidden cases, runs the package's probes on "
     "scipy's softmax and log_softmax and torch's cross_entropy and autograd, and writes the outputs "
     "the judge used to read",
-    _edit(release_notebook(_source(E08)), after=[("summary", _LIB08 + _WRITE_OUTPUTS)]), 0,
+    _edit(release_of(E08), after=[("summary", _LIB08 + _WRITE_OUTPUTS)]), 0,
 )  # fmt: skip
 exercise_attack(
     E08, "library_shortcuts",
@@ -1295,6 +1306,37 @@ exercise_attack(
             "print(cross_entropy(logits, labels), torch.nn.functional.cross_entropy(\n"
             "    torch.from_numpy(logits), torch.from_numpy(labels)).item())")),
     ]), 10,
+)  # fmt: skip
+
+
+exercise_attack(
+    E08, "solution_zh", "the instructor's solutions in the Chinese release (its feedback in Chinese)",
+    solution_of(E08, "zh"), 10,
+)  # fmt: skip
+exercise_attack(E08, "release_zh", "the Chinese release, untouched", release_of(E08, "zh"), 0)
+exercise_attack(
+    E08, "library_shortcuts_zh",
+    "scipy's softmax and torch's F.cross_entropy in the Chinese release (softmax_backward, which "
+    "calls that softmax, loses its points too; the feedback names them in Chinese)",
+    _edit(solution_of(E08, "zh"), cells={
+        "softmax": "import scipy.special\ndef softmax(x):\n    return scipy.special.softmax(x, axis=-1)",
+        "cross_entropy": (
+            "import torch\nimport torch.nn.functional as F\n"
+            "def cross_entropy(logits, labels):\n"
+            "    return F.cross_entropy(torch.from_numpy(logits), torch.from_numpy(labels)).item()"),
+    }), 2, test_softmax=0, test_log_softmax=2, test_cross_entropy=0, test_softmax_backward=0,
+)  # fmt: skip
+exercise_attack(
+    E02, "release_zh", "the Chinese release, untouched", release_of(E02, "zh"), 0,
+)  # fmt: skip
+exercise_attack(
+    E02, "mixed_languages",
+    "the solutions of the English release pasted into the Chinese release (the cells line up: "
+    "the same tests, the same points)",
+    _edit(release_of(E02, "zh"), cells={
+        gid: "".join(cell_source_of(solution_of(E02), gid))
+        for gid in ("sigmoid", "sigmoid_grad", "tanh", "tanh_grad")
+    }), 8,
 )  # fmt: skip
 
 

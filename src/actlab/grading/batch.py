@@ -18,6 +18,7 @@ from pathlib import Path
 
 from actlab.grading.grader import Grader, GradeResult, error_result, file_key
 from actlab.grading.results import ResultStore
+from actlab.i18n import t
 
 __all__ = ["BatchReport", "grade_batch"]
 
@@ -36,7 +37,8 @@ class BatchReport:
 
 def _internal_error(grader: Grader, submission: str, exc: BaseException) -> GradeResult:
     where = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    return error_result(grader.plan, submission, f"grader error: {where}")
+    lang = grader.settings.language(None)
+    return error_result(grader.plan, submission, f"grader error: {where}", lang=lang)
 
 
 def _record(store: ResultStore, key: str, result: GradeResult) -> GradeResult:
@@ -46,11 +48,13 @@ def _record(store: ResultStore, key: str, result: GradeResult) -> GradeResult:
         return result
     except Exception as exc:  # noqa: BLE001 -- the row must be written whatever happened
         plan_tests = result.tests
+        note = t("grade.not_recorded", result.lang)
         failed = GradeResult(
             result.submission, result.exercise, "error", 0.0, result.max_points,
-            [type(t)(t.grade_id, 0.0, t.max_points, False, "not recorded", t.description)
-             for t in plan_tests],
+            [type(test)(test.grade_id, 0.0, test.max_points, False, note, test.description)
+             for test in plan_tests],
             f"grader error while recording the grade: {type(exc).__name__}: {exc}",
+            lang=result.lang,
         ).cleaned()  # fmt: skip
         try:
             store.record(key, failed, feedback=False)

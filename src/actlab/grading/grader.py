@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from actlab import i18n
+from actlab.grading.feedback import finding_text, join_messages, separator, translate
 from actlab.grading.notebook import (
     InvalidNotebook,
     cell_source,
@@ -57,6 +59,8 @@ from actlab.grading.sandbox import (
 )
 from actlab.grading.session import KernelRun, ProbeReply, Sandbox, SandboxFailed
 from actlab.grading.shortcuts import NO_OVERFLOW_ITEMS, Finding, Scan, scan_cells
+from actlab.grading.spec import Message
+from actlab.i18n import normalize_lang, notebook_lang
 
 __all__ = [
     "STATUSES",
@@ -111,6 +115,8 @@ class Settings:
         grace: seconds a cell gets after its interrupt before the kernel is killed.
         preload: run kernels in a warm sandbox that has already imported the modules the
             exercise uses; ``False`` starts a fresh sandbox and interpreter per submission.
+        lang: the language of the feedback (``"en"`` or ``"zh"``) for every submission; ``None``
+            (the default) takes each submission's own, from its metadata ``actlab.lang``.
     """
 
     timeout: float = 600.0
@@ -119,13 +125,27 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     grace: float = 2.0
     preload: bool = True
+    lang: str | None = None
 
     def describe(self) -> str:
-        """The settings that decide a grade, as one line (part of the resume key)."""
-        return (
+        """The settings that decide a grade or its feedback, as one line (part of the resume
+        key)."""
+        text = (
             f"timeout={self.timeout:g};cell_timeout={self.cell_timeout:g};grace={self.grace:g};"
             f"sandbox={self.sandbox};{self.limits.describe()}"
         )
+        return text + (f";lang={self.lang}" if self.lang else "")
+
+    def language(self, submission: dict[str, Any] | None) -> str:
+        """The feedback's language for ``submission`` (parsed, or None if it could not be read):
+        ``lang`` if set, else the notebook's own (English when it names none, or names one the
+        course does not have)."""
+        if self.lang:
+            return normalize_lang(self.lang)
+        try:
+            return notebook_lang((submission or {}).get("metadata", {}))
+        except (TypeError, ValueError, AttributeError):
+            return "en"
 
 
 @dataclass
@@ -152,6 +172,7 @@ class GradeResult:
     cell_errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"
 
     def cleaned(self) -> GradeResult:
         """This result with every text made safe to write as UTF-8."""
@@ -183,6 +204,7 @@ class GradeResult:
             "cell_errors": self.cell_errors,
             "notes": self.notes,
             "seconds": round(self.seconds, 3),
+            "lang": self.lang,
             "tests": [vars(t) for t in self.tests],
         }
 
@@ -194,17 +216,20 @@ class GradeResult:
 
 
 def error_result(
-    plan: ExercisePlan, submission: str, message: str, seconds: float = 0.0
+    plan: ExercisePlan, submission: str, message: str, seconds: float = 0.0, lang: str = "en"
 ) -> GradeResult:
     """The row of a submission the grader could not grade for a reason of its own (status
-    ``error``): no points, and the cause."""
+    ``error``): no points, and the cause (``message``, in English; the tests' messages are in
+    ``lang``)."""
+    reason = i18n.t("grade.not_graded", lang, reason=translate(message, lang))
     tests = [
-        TestResult(t.grade_id, 0.0, t.points, False, "not graded: " + message, t.description)
-        for t in plan.tests
+        TestResult(test.grade_id, 0.0, test.points, False, reason, test.describe(lang))
+        for test in plan.tests
     ]
     return GradeResult(
-        submission, plan.exercise, "error", 0.0, plan.max_points, tests, message, seconds=seconds
-    ).cleaned()
+        submission, plan.exercise, "error", 0.0, plan.max_points, tests, message, seconds=seconds,
+        lang=lang,
+    ).cleaned()  # fmt: skip
 
 
 # --- step 2: the cells to run -------------------------------------------------------------------
@@ -218,7 +243,7 @@ def _guard_items(test: TestCell) -> list[str]:
 
 
 def arrange_cells(
-    plan: ExercisePlan, submission: dict[str, Any]
+    plan: ExercisePlan, submission: dict[str, Any], lang: str = "en"
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The code cells to run for ``submission``, in order, and notes for the feedback.
 
@@ -232,9 +257,13 @@ def arrange_cells(
     them (its solution and Markdown cells). Within that range it takes the place of the
     submission's own copy of it, if there is one; otherwise a test comes last (after the cells the
     student added below the answer) and a locked cell first. A copy anywhere else is ignored, and
-    for a test cell the notes say so.
+    for a test cell the notes say so, in ``lang``.
+
+    The trusted cells come from the source's view in ``lang``, the submission's language: the same
+    cells, tests and code as in English (:mod:`actlab.grading.languages`), with ``LANG`` and the
+    comments of that language; the probes' own error messages are made in ``lang`` too.
     """
-    source_cells = plan.notebook["cells"]
+    source_cells = plan.view(lang)["cells"]
     src_index: dict[str, int] = {}
     for index, cell in enumerate(source_cells):
         gid = grade_id(cell)
@@ -253,6 +282,7 @@ def arrange_cells(
                 "calls": [c.to_json() for c in test.calls],
                 "check_modules": list(plan.check_modules),
                 "forbidden": _guard_items(test),
+                "lang": lang,
             }
             return {"source": "", "grade_id": gid, "kind": "probe", "probe": probe}
         if is_locked(cell) and not is_solution(cell):
@@ -305,11 +335,12 @@ def arrange_cells(
                 continue
             taken.add(p)
             if entry["kind"] == "probe":
-                where = f"code cell {code_number[p]}" if p in code_number else f"cell {p + 1}"
-                notes.append(
-                    f"a copy of test cell {gid!r} ({where}) was ignored: the test ran where "
-                    "the exercise has it"
+                where = (
+                    i18n.t("grade.label.code_cell", lang, n=code_number[p])
+                    if p in code_number
+                    else i18n.t("grade.label.named", lang, gid=p + 1)
                 )
+                notes.append(i18n.t("grade.copy_ignored", lang, gid=repr(gid), where=where))
     seen_solution: set[str] = set()
     for pos, cell in enumerate(sub_cells):
         if cell.get("cell_type") != "code" or pos in taken:
@@ -328,16 +359,24 @@ def arrange_cells(
     return cells, notes
 
 
-def build_cells(plan: ExercisePlan, submission: dict[str, Any]) -> list[dict[str, Any]]:
+def build_cells(
+    plan: ExercisePlan, submission: dict[str, Any], lang: str = "en"
+) -> list[dict[str, Any]]:
     """The code cells to run for ``submission`` (see :func:`arrange_cells`)."""
-    return arrange_cells(plan, submission)[0]
+    return arrange_cells(plan, submission, lang)[0]
 
 
 # --- step 5: judging ----------------------------------------------------------------------------
 
 
 class _BadOutput(Exception):
-    pass
+    """Outputs of a probe that are refused before they are judged; carries the catalog message."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        from actlab.grading.spec import Message
+
+        self.note = Message(key, fields)
+        super().__init__(self.note.text("en"))
 
 
 def read_regular(path: Path, limit: int, offset: int = 0) -> bytes:
@@ -365,14 +404,14 @@ def _check_npz(raw: bytes, limit: int) -> None:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise _BadOutput(f"the probe's output could not be read ({type(exc).__name__})") from None
+        raise _BadOutput("grade.output.unreadable", error=type(exc).__name__) from None
     if len(infos) > 256:
-        raise _BadOutput("the probe's output holds too many arrays")
+        raise _BadOutput("grade.output.too_many")
     if sum(i.file_size for i in infos) > limit:
-        raise _BadOutput(f"the probe's output decodes to more than {limit // 2**20} MiB")
+        raise _BadOutput("grade.output.too_large", mib=limit // 2**20)
     for info in infos:
         if not info.filename.endswith(".npy"):
-            raise _BadOutput("the probe's output holds something other than arrays")
+            raise _BadOutput("grade.output.not_arrays")
         try:
             with archive.open(info) as fh:
                 head = io.BytesIO(fh.read(min(info.file_size, 1 << 16)))
@@ -384,16 +423,11 @@ def _check_npz(raw: bytes, limit: int) -> None:
             )
             shape, _fortran, dtype = read(head)
         except Exception as exc:  # noqa: BLE001 -- corrupt or forged members
-            raise _BadOutput(
-                f"the probe's output could not be read ({type(exc).__name__})"
-            ) from None
+            raise _BadOutput("grade.output.unreadable", error=type(exc).__name__) from None
         if dtype.hasobject or dtype.kind not in _PLAIN_KINDS:
-            raise _BadOutput(
-                "the probe's output holds Python objects, not plain numbers (objects are refused: "
-                "their == or conversion could lie)"
-            )
+            raise _BadOutput("grade.output.objects")
         if head.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != info.file_size:
-            raise _BadOutput("the probe's output has arrays of the wrong size")
+            raise _BadOutput("grade.output.wrong_size")
 
 
 def load_outputs(source: Path | bytes, limit: int = _OUTPUT_FILE_LIMIT) -> dict[str, np.ndarray]:
@@ -406,23 +440,23 @@ def load_outputs(source: Path | bytes, limit: int = _OUTPUT_FILE_LIMIT) -> dict[
             try:
                 raw = read_regular(source, limit)
             except OSError as exc:
-                raise _BadOutput(f"the probe's output could not be read ({exc})") from None
+                raise _BadOutput("grade.output.unreadable", error=str(exc)) from None
         _check_npz(raw, limit)
         outputs: dict[str, np.ndarray] = {}
         with np.load(io.BytesIO(raw), allow_pickle=False) as data:
             for key in data.files:
                 arr = data[key]
                 if type(arr) is not np.ndarray or arr.dtype.kind not in _PLAIN_KINDS:
-                    raise _BadOutput("the probe's output holds something other than numbers")
+                    raise _BadOutput("grade.output.not_numbers")
                 outputs[key] = arr
         return outputs
     except _BadOutput:
         raise
     except Exception as exc:  # noqa: BLE001 -- corrupt, truncated or forged files
-        raise _BadOutput(f"the probe's output could not be read ({type(exc).__name__})") from None
+        raise _BadOutput("grade.output.unreadable", error=type(exc).__name__) from None
 
 
-def _collapse(messages: list[str]) -> list[str]:
+def _collapse(messages: list[str], lang: str = "en") -> list[str]:
     """Merge repeated messages ("f [1]: x", "f [2]: x" -> "f: x (2 checks)")."""
     import re
 
@@ -430,35 +464,44 @@ def _collapse(messages: list[str]) -> list[str]:
     for m in messages:
         key = re.sub(r" \[\d+\]:", ":", m, count=1)
         counts[key] = counts.get(key, 0) + 1
-    return [k if n == 1 else f"{k} ({n} checks)" for k, n in counts.items()]
+    return [k if n == 1 else i18n.t("grade.checks", lang, message=k, n=n) for k, n in counts.items()]
 
 
-def _shown(items: list[str], limit: int = 3) -> str:
-    more = f"; and {len(items) - limit} more" if len(items) > limit else ""
-    return "; ".join(items[:limit]) + more
+def _shown(items: list[str], lang: str = "en", limit: int = 3) -> str:
+    shown = separator(lang).join(items[:limit])
+    if len(items) > limit:
+        return i18n.t("grade.and_more", lang, shown=shown, n=len(items) - limit)
+    return shown
 
 
-def _violation_message(findings: list[str]) -> str:
-    return f"0 points: the answer uses what this question does not allow: {_shown(findings)}"
+def _violation_message(findings: list[str], lang: str = "en") -> str:
+    return i18n.t("grade.violation", lang, findings=_shown(findings, lang))
 
 
 def judge_test(
     test: TestCell,
     replies: dict[int, ProbeReply],
-    missing: str = "no result: this test's probe did not run to the end",
+    missing: str | Message | None = None,
     findings: list[Finding] | None = None,
+    lang: str = "en",
 ) -> TestResult:
     """Judge test cell ``test`` from the kernel's replies to its probe (by check number).
 
     Args:
-        missing: the message for a check without a reply.
+        missing: the message for a check without a reply (default: its probe did not run to
+            the end).
         findings: what the static scan found forbidden in this question's answer.
+        lang: the language of the messages, the submission's.
     """
     from actlab.grading.spec import Verdict, get_check
 
+    if missing is None:
+        missing = Message("grade.no_result.unfinished")
     messages = []
     passed = True
-    violations: dict[str, None] = {f.text(): None for f in findings or []}
+    violations: dict[str, None] = {
+        finding_text(f.what, f.code, f.where, lang): None for f in findings or []
+    }
     # what the kernel saw at run time adds to the static findings only where they found nothing
     seen_at_run_time: dict[str, None] = {}
     for k, call in enumerate(test.calls):
@@ -467,43 +510,45 @@ def judge_test(
         if reply is None:
             verdict = Verdict.fail(missing)
         elif reply.conflict:
-            verdict = Verdict.fail("the kernel answered this check twice; neither answer counts")
+            verdict = Verdict.fail("grade.answered_twice")
         elif not reply.ok:
-            verdict = Verdict.fail(reply.error or "the probe failed")
+            # the probe's error was made into text in the kernel, in the submission's language
+            error = reply.error
+            verdict = Verdict.fail(Message.plain(error) if error else Message("grade.probe_failed"))
         else:
             for v in reply.violations:
-                seen_at_run_time.setdefault(v, None)
+                seen_at_run_time.setdefault(translate(v, lang), None)
             try:
                 outputs = load_outputs(reply.payload)
                 verdict = get_check(call.name).judge(outputs, **call.case)
                 if not isinstance(verdict, Verdict):
-                    verdict = Verdict.fail("the check returned no verdict")
+                    verdict = Verdict.fail("grade.no_verdict")
             except _BadOutput as exc:
-                verdict = Verdict.fail(str(exc))
+                verdict = Verdict.fail(exc.note)
             except Exception as exc:  # noqa: BLE001 -- a judge must not stop the batch
-                verdict = Verdict.fail(
-                    f"the outputs could not be judged ({type(exc).__name__}: {exc})"
-                )
+                verdict = Verdict.fail("grade.unjudgeable", error=f"{type(exc).__name__}: {exc}")
         if not verdict.passed:
             passed = False
-            messages.append(f"{label}: {verdict.message}")
+            messages.append(f"{label}: {verdict.text(lang)}")
         elif len(test.calls) == 1:
-            messages.append(f"{label}: {verdict.message}")
+            messages.append(f"{label}: {verdict.text(lang)}")
     if not violations:
         violations = seen_at_run_time
     if violations:
         return TestResult(
-            test.grade_id, 0.0, test.points, False, _violation_message(list(violations)),
-            test.description,
+            test.grade_id, 0.0, test.points, False, _violation_message(list(violations), lang),
+            test.describe(lang),
         )  # fmt: skip
-    message = "; ".join(_collapse(messages)) if messages else "all checks passed"
+    message = (
+        join_messages(_collapse(messages, lang)) if messages else i18n.t("grade.all_passed", lang)
+    )
     return TestResult(
         grade_id=test.grade_id,
         points=test.points if passed else 0.0,
         max_points=test.points,
         passed=passed,
         message=message,
-        description=test.description,
+        description=test.describe(lang),
     )
 
 
@@ -514,7 +559,7 @@ def file_key(path: str, data: bytes, plan: ExercisePlan, settings: Settings | No
     """The resume key of a submission: its path as given, its bytes, the exercise's source, the
     settings that decide a grade, and the grader's version."""
     h = hashlib.sha256()
-    source_bytes = json.dumps(plan.notebook, sort_keys=True).encode()
+    source_bytes = json.dumps(plan.source or plan.notebook, sort_keys=True).encode()
     parts = (
         os.fsencode(path),
         data,
@@ -731,14 +776,17 @@ class Grader:
 
     # --- grading
 
-    def _invalid(self, submission: str, message: str, started: float) -> GradeResult:
+    def _invalid(
+        self, submission: str, message: str, started: float, lang: str = "en"
+    ) -> GradeResult:
+        reason = i18n.t("grade.not_graded", lang, reason=translate(message, lang))
         tests = [
-            TestResult(t.grade_id, 0.0, t.points, False, "not graded: " + message, t.description)
-            for t in self.plan.tests
+            TestResult(test.grade_id, 0.0, test.points, False, reason, test.describe(lang))
+            for test in self.plan.tests
         ]
         return GradeResult(
             submission, self.plan.exercise, "invalid", 0.0, self.plan.max_points, tests, message,
-            seconds=time.monotonic() - started,
+            seconds=time.monotonic() - started, lang=lang,
         ).cleaned()  # fmt: skip
 
     def check_submission(self, submission: str, data: bytes) -> dict[str, Any]:
@@ -765,16 +813,24 @@ class Grader:
                 data = Path(submission).read_bytes()
             nb = self.check_submission(submission, data)
         except OSError as exc:
-            return self._invalid(submission, f"cannot be read ({exc.strerror or exc})", started)
+            lang = self.settings.language(None)
+            return self._invalid(
+                submission, f"cannot be read ({exc.strerror or exc})", started, lang
+            )
         except InvalidNotebook as exc:
-            return self._invalid(submission, str(exc).removeprefix(f"{submission}: "), started)
-        cells, notes = arrange_cells(self.plan, nb)
+            lang = self.settings.language(_metadata_only(data))
+            return self._invalid(
+                submission, str(exc).removeprefix(f"{submission}: "), started, lang
+            )
+        lang = self.settings.language(nb)
+        cells, notes = arrange_cells(self.plan, nb, lang)
         findings = scan_cells(cells, self.plan.tests)
         try:
             run = self.run_cells(cells)
         except SandboxFailed as exc:
-            return error_result(self.plan, submission, str(exc), seconds=time.monotonic() - started)
-        return self._result(submission, cells, notes, findings, run, started)
+            seconds = time.monotonic() - started
+            return error_result(self.plan, submission, str(exc), seconds=seconds, lang=lang)
+        return self._result(submission, cells, notes, findings, run, started, lang)
 
     def _result(
         self,
@@ -784,9 +840,12 @@ class Grader:
         scan: Scan,
         run: KernelRun,
         started: float,
+        lang: str = "en",
     ) -> GradeResult:
-        tamper = [f.text() for f in scan.tamper]
-        tamper += [f"{a} (seen while the notebook ran)" for a in dict.fromkeys(run.audits)]
+        tamper = [finding_text(f.what, f.code, f.where, lang) for f in scan.tamper]
+        tamper += [
+            i18n.t("grade.finding.seen_running", lang, event=a) for a in dict.fromkeys(run.audits)
+        ]
         probe_cells = {c["grade_id"]: c for c in cells if c["kind"] == "probe"}
         tests = []
         for test in self.plan.tests:
@@ -799,25 +858,28 @@ class Grader:
                         0.0,
                         test.points,
                         False,
-                        f"0 points: the notebook interferes with the grader: {_shown(tamper)}",
-                        test.description,
+                        i18n.t("grade.tamper", lang, findings=_shown(tamper, lang)),
+                        test.describe(lang),
                     )
                 )
                 continue
+            missing: Message
             if index not in run.reached and index not in run.probes:
-                why = run.message or "the kernel stopped before it"
-                missing = f"no result: the test did not run ({why})"
+                why = (
+                    translate(run.message, lang) if run.message else Message("grade.kernel_stopped")
+                )
+                missing = Message("grade.no_result.not_run", {"why": why})
             elif index in run.cell_errors:
-                missing = f"no result: the test was stopped ({run.cell_errors[index]})"
+                missing = Message("grade.no_result.stopped", {"error": run.cell_errors[index]})
             else:
-                missing = "no result: this test's probe did not run to the end"
+                missing = Message("grade.no_result.unfinished")
             tests.append(
                 judge_test(
-                    test, run.probes.get(index, {}), missing, scan.per_test.get(test.grade_id)
+                    test, run.probes.get(index, {}), missing, scan.per_test.get(test.grade_id), lang
                 )
             )
         cell_errors = [
-            f"{c['label']}: {run.cell_errors[c['index']]}"
+            f"{translate(c['label'], lang)}: {run.cell_errors[c['index']]}"
             for c in cells
             if c["index"] in run.cell_errors and c["kind"] != "probe"
         ]
@@ -832,4 +894,14 @@ class Grader:
             cell_errors=cell_errors[:20],
             seconds=time.monotonic() - started,
             notes=notes,
+            lang=lang,
         ).cleaned()
+
+
+def _metadata_only(data: bytes | None) -> dict[str, Any] | None:
+    """A notebook's JSON, or None, for reading the language of one the grader refuses."""
+    try:
+        nb = json.loads(data or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return nb if isinstance(nb, dict) else None

@@ -7,7 +7,13 @@ of the student objects it is given, and its case keywords, evaluated with :func:
 the case after a JSON round trip, so they see identical values (a tuple becomes a list on both sides).
 
 A test cell may contain only: a docstring, ``from actlab.grading import check`` (or ``...spec``),
-comments, and ``check("name", obj, ..., key=literal, ...)`` calls.
+comments, and ``check("name", obj, ..., key=literal, ...)`` calls. A call may also pass
+``lang=LANG``, the notebook's language, which is not part of the case: it sets the language of
+``check``'s own feedback in the notebook.
+
+A bilingual source (:mod:`actlab.grading.languages`) gives one plan: its tests are read from the
+English view, and the Chinese view has the same cells, code and tests; only the tests'
+descriptions, and the text of the cells that are not code, differ.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from actlab.grading.languages import language_view, source_languages
 from actlab.grading.notebook import (
     InvalidNotebook,
     cell_source,
@@ -82,6 +89,13 @@ class TestCell:
     calls: tuple[CheckCall, ...]
     forbidden: tuple[str, ...] = ()
     no_overflow: bool = False
+    descriptions: tuple[tuple[str, str], ...] = ()
+
+    def describe(self, lang: str = "en") -> str:
+        """The test's description in ``lang`` (from that language's docstring), else English."""
+        from actlab.i18n import normalize_lang
+
+        return dict(self.descriptions).get(normalize_lang(lang), self.description)
 
 
 _ITEM = re.compile(r"^\.?[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
@@ -116,6 +130,23 @@ class ExercisePlan:
     forbidden: tuple[str, ...]
     check_modules: tuple[str, ...]
     tests: tuple[TestCell, ...]
+    source: dict[str, Any] = field(default_factory=dict, repr=False)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.views) or ("en",)
+
+    def view(self, lang: str = "en") -> dict[str, Any]:
+        """The source in ``lang`` (:func:`~actlab.grading.languages.language_view`); the English
+        view for a language the source does not have. ``notebook`` is the English view."""
+        from actlab.i18n import normalize_lang
+
+        try:
+            code = normalize_lang(lang)
+        except (TypeError, ValueError):
+            code = "en"
+        return self.views.get(code, self.notebook)
 
     @property
     def max_points(self) -> float:
@@ -240,6 +271,10 @@ def parse_test_cell(source: str, gid: str = "?") -> tuple[str, tuple[CheckCall, 
         for kw in call.keywords:
             if kw.arg is None:
                 raise PlanError(f"{at}: check(**kwargs) is not allowed; spell the case keywords")
+            if kw.arg == "lang":
+                if not (isinstance(kw.value, ast.Name) and kw.value.id == "LANG"):
+                    raise PlanError(f"{at}: lang= takes the notebook's LANG, as lang=LANG")
+                continue
             case[kw.arg] = _literal(kw.value, f"{at}: keyword {kw.arg!r}")
         lines = set(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
         is_hidden = bool(lines & hidden)
@@ -285,9 +320,13 @@ def load_plan(
     """
     path = Path(path)
     try:
-        nb = read_notebook(path)
+        source = read_notebook(path)
+        views = {lang: language_view(source, lang) for lang in source_languages(source)}
     except InvalidNotebook as exc:
         raise PlanError(str(exc)) from None
+    except ValueError as exc:
+        raise PlanError(f"{path}: {exc}") from None
+    nb = views.get("en", source)
     meta = exercise_metadata(nb)
     name = meta.get("exercise")
     if not isinstance(name, str) or not name:
@@ -313,7 +352,18 @@ def load_plan(
         if is_test(cell):
             description, calls = parse_test_cell(cell_source(cell), gid)
             rules = _question_rules(cell, f"{path}: test cell {gid!r}")
-            tests.append(TestCell(gid, points(cell), index, description, calls, *rules))
+            descriptions = []
+            for lang, view in views.items():
+                other = view["cells"][index] if index < len(view["cells"]) else {}
+                if grade_id(other) != gid:
+                    raise PlanError(f"{path}: the {lang} view has no test cell {gid!r} at {index}")
+                described, same = parse_test_cell(cell_source(other), gid)
+                if [c.to_json() for c in same] != [c.to_json() for c in calls]:
+                    raise PlanError(f"{path}: test cell {gid!r} checks other things in {lang}")
+                descriptions.append((lang, described))
+            tests.append(
+                TestCell(gid, points(cell), index, description, calls, *rules, tuple(descriptions))
+            )
     if not tests:
         raise PlanError(f"{path}: no test cells (code cells with nbgrader grade: true)")
     if validate:
@@ -326,4 +376,6 @@ def load_plan(
         forbidden=tuple(forbidden),
         check_modules=tuple(modules),
         tests=tuple(tests),
+        source=source,
+        views=views,
     )

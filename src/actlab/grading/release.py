@@ -16,6 +16,11 @@ marked ``editable: false, deletable: false``. The output is a pure function of t
 
 A release notebook that differs from what would be written (a stale one, or one a learner worked
 in) is overwritten only when asked (``force``).
+
+**One release per language.** A bilingual source (:mod:`actlab.grading.languages`) gives
+``NAME.ipynb`` (English) and ``NAME.zh-CN.ipynb`` (简体中文): each is the release of that language's
+view, with ``metadata.actlab.lang`` saying which, so that ``check``, ``actlab validate`` and the
+grader's feedback speak it. Both have the same cells, code, tests and points.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from actlab.grading.languages import language_view, release_name, source_languages
 from actlab.grading.notebook import (
     cell_source,
     dumps_notebook,
@@ -44,6 +50,7 @@ __all__ = [
     "release_all",
     "release_exercise",
     "release_notebook",
+    "release_views",
     "stale_releases",
 ]
 
@@ -158,21 +165,48 @@ class ReleaseRefused(ReleaseError):
         )
 
 
+def release_views(source_nb: dict[str, Any], where: str = "notebook") -> dict[str, dict[str, Any]]:
+    """The student version of ``source_nb`` in each of its languages, by file name suffix:
+    ``{"en": ..., "zh": ...}`` (``{"en": ...}`` for an English-only source)."""
+    try:
+        langs = source_languages(source_nb)
+    except ValueError as exc:
+        raise ReleaseError(f"{where}: {exc}") from None
+    return {lang: release_notebook(language_view(source_nb, lang), where) for lang in langs}
+
+
+def _outputs(source: Path, release_dir: Path) -> dict[Path, str]:
+    """What releasing ``source`` writes: each release path and its text."""
+    views = release_views(read_notebook(source), str(source))
+    return {
+        release_dir / release_name(source.stem, lang): dumps_notebook(nb)
+        for lang, nb in views.items()
+    }
+
+
 def release_exercise(
     source: str | os.PathLike[str], release_dir: str | os.PathLike[str], force: bool = False
-) -> Path:
-    """Write the student version of the source notebook ``source`` into ``release_dir``.
+) -> list[Path]:
+    """Write the student versions of the source notebook ``source`` into ``release_dir``, one per
+    language (``NAME.ipynb``, ``NAME.zh-CN.ipynb``); returns their paths.
 
     An existing release notebook that differs from the new one is overwritten only with
-    ``force`` (else :class:`ReleaseRefused`).
+    ``force`` (else :class:`ReleaseRefused`, and nothing is written).
     """
-    source = Path(source)
-    out = Path(release_dir) / source.name
-    nb = release_notebook(read_notebook(source), str(source))
-    if not force and _differs(out, dumps_notebook(nb)):
-        raise ReleaseRefused([out])
-    write_notebook(nb, out)
-    return out
+    outputs = _outputs(Path(source), Path(release_dir))
+    if not force:
+        refused = [path for path, text in outputs.items() if _differs(path, text)]
+        if refused:
+            raise ReleaseRefused(refused)
+    for path, text in outputs.items():
+        _write_text(path, text)
+    return list(outputs)
+
+
+def _write_text(path: Path, text: str) -> None:
+    from actlab.grading.notebook import loads_notebook
+
+    write_notebook(loads_notebook(text, str(path)), path)
 
 
 def _differs(path: Path, text: str) -> bool:
@@ -205,31 +239,33 @@ def release_all(
     exercise: str | None = None,
     force: bool = False,
 ) -> list[Path]:
-    """Release every source notebook (or only ``exercise``); returns the paths written.
+    """Release every source notebook (or only ``exercise``), in each of its languages; returns
+    the paths written.
 
     Without ``force``, nothing is written if any existing release notebook differs from what
     would be written (:class:`ReleaseRefused` lists them all).
     """
     sources = _sources(Path(source_dir), exercise)
+    outputs: dict[Path, str] = {}
+    for path in sources:
+        outputs.update(_outputs(path, Path(release_dir)))
     if not force:
-        refused = []
-        for path in sources:
-            out = Path(release_dir) / path.name
-            if _differs(out, dumps_notebook(release_notebook(read_notebook(path), str(path)))):
-                refused.append(out)
+        refused = [path for path, text in outputs.items() if _differs(path, text)]
         if refused:
             raise ReleaseRefused(refused)
-    return [release_exercise(p, release_dir, force=True) for p in sources]
+    for path, text in outputs.items():
+        _write_text(path, text)
+    return list(outputs)
 
 
 def stale_releases(
     source_dir: str | os.PathLike[str], release_dir: str | os.PathLike[str]
 ) -> list[str]:
-    """Names of the exercises whose committed release differs from a fresh release (or is missing)."""
+    """The release notebooks (by name without ``.ipynb``: ``02_stable_sigmoid_tanh``,
+    ``02_stable_sigmoid_tanh.zh-CN``) that differ from a fresh release, or are missing."""
     stale = []
-    for path in _sources(Path(source_dir), None):
-        expected = dumps_notebook(release_notebook(read_notebook(path), str(path)))
-        released = Path(release_dir) / path.name
-        if not released.is_file() or released.read_text(encoding="utf-8") != expected:
-            stale.append(path.stem)
+    for source in _sources(Path(source_dir), None):
+        for path, text in _outputs(source, Path(release_dir)).items():
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name.removesuffix(".ipynb"))
     return stale

@@ -8,7 +8,9 @@ submission whose key (its path as given, its bytes, the exercise's source, the s
 a grade and the grader's version) is already there.
 
 Everything written is valid UTF-8: text that came from a submission (its messages, its path) has
-any lone surrogate escaped (``\udc80``).
+any lone surrogate escaped (``\udc80``). A feedback file is in the submission's language (its
+metadata ``actlab.lang``, or ``actlab grade --lang``); the CSV and its ``message`` column stay in
+English, for the instructor.
 
 The CSV has one row per submission path (the latest grade of that path), with the columns
 ``submission, exercise, points, max_points, status, <grade_id>..., message``.
@@ -25,7 +27,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from actlab.grading.feedback import split_messages, status_name, translate
 from actlab.grading.grader import GradeResult
+from actlab.i18n import t
 
 __all__ = ["ResultStore", "feedback_name", "feedback_text", "format_points"]
 
@@ -42,29 +46,42 @@ def feedback_name(submission: str) -> str:
 
 
 def feedback_text(result: GradeResult) -> str:
-    """The readable feedback of one submission: each test, its points and its message."""
+    """The readable feedback of one submission, in its language (``result.lang``): each test, its
+    points and its message."""
+    lang = result.lang
     lines = [
-        f"Submission: {result.submission}",
-        f"Exercise:   {result.exercise}",
-        f"Status:     {result.status}",
-        f"Score:      {format_points(result.points)} / {format_points(result.max_points)}",
+        t("grade.feedback.submission", lang, path=result.submission),
+        t("grade.feedback.exercise", lang, name=result.exercise),
+        t("grade.feedback.status", lang, status=status_name(result.status, lang)),
+        t(
+            "grade.feedback.score",
+            lang,
+            points=format_points(result.points),
+            max=format_points(result.max_points),
+        ),
     ]
     if result.message:
-        lines.append(f"Note:       {result.message}")
+        lines.append(t("grade.feedback.note", lang, note=translate(result.message, lang)))
     for note in result.notes:
-        lines.append(f"Note:       {note}")
+        lines.append(t("grade.feedback.note", lang, note=note))
     lines.append("")
     for test in result.tests:
-        mark = "PASS" if test.passed else "FAIL"
-        title = f" - {test.description}" if test.description else ""
-        lines.append(
-            f"[{mark}] {test.grade_id} ({format_points(test.points)} / "
-            f"{format_points(test.max_points)}){title}"
-        )
-        for part in test.message.split("; "):
+        fields = {
+            "mark": t("grade.feedback.pass", lang) if test.passed else t("grade.feedback.fail", lang),
+            "gid": test.grade_id,
+            "points": format_points(test.points),
+            "max": format_points(test.max_points),
+        }
+        if test.description:
+            lines.append(
+                t("grade.feedback.test_described", lang, description=test.description, **fields)
+            )
+        else:
+            lines.append(t("grade.feedback.test", lang, **fields))
+        for part in split_messages(test.message):
             lines.append(f"       {part}")
     if result.cell_errors:
-        lines += ["", "Errors raised by cells of the notebook:"]
+        lines += ["", t("grade.feedback.cell_errors", lang)]
         lines += [f"  {e}" for e in result.cell_errors]
     return "\n".join(lines) + "\n"
 

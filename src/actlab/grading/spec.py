@@ -223,22 +223,26 @@ def run_probe(spec: CheckSpec, objects: tuple[Any, ...], case: Mapping[str, Any]
     return {key: as_plain(val, key) for key, val in raw.items()}
 
 
-def check(name: str, *objects: Any, **case: Any) -> None:
+def check(name: str, *objects: Any, lang: str = "en", **case: Any) -> None:
     """Instant feedback in the notebook: run check ``name`` on the student's ``objects``.
 
     Raises ``AssertionError`` with the symptom when the check fails, and prints one line when it
-    passes. The batch grader does not call this function: it runs the probe in the student's kernel
-    and the judge in its own process.
+    passes, in ``lang`` (a notebook passes its ``LANG``: ``check("relu", relu, lang=LANG)``). The
+    batch grader does not call this function: it runs the probe in the student's kernel and the
+    judge in its own process.
     """
+    from actlab.i18n import normalize_lang
+
+    lang = normalize_lang(lang)
     spec = get_check(name)
     try:
         outputs = run_probe(spec, objects, case)
     except ProbeError as exc:
-        raise AssertionError(f"{name}: {exc}") from None
+        raise AssertionError(f"{name}: {exc.text(lang)}") from None
     verdict = spec.judge(outputs, **case)
     if not verdict.passed:
-        raise AssertionError(f"{name}: {verdict.message}")
-    print(f"\N{CHECK MARK} {name}: {verdict.message}")
+        raise AssertionError(f"{name}: {verdict.text(lang)}")
+    print(f"\N{CHECK MARK} {name}: {verdict.text(lang)}")
 
 
 Judge = Callable[..., Verdict]
