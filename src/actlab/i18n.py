@@ -1657,6 +1657,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "position 2 run alone: max |difference|",
         "zh": "单独运行位置2：最大|差值|",
     },
+    "check.selftest.negative": {
+        "en": "{name} is wrong for negative inputs",
+        "zh": "{name}在负输入上不对",
+    },
+    "check.selftest.wrong": {"en": "{name} is wrong", "zh": "{name}不对"},
+    "check.selftest.right": {
+        "en": "{name} is right on {n} inputs",
+        "zh": "{name}在{n}个输入上都正确",
+    },
     "check.mistake.shape_mixup": {
         "en": "{what} multiplies matrices whose shapes do not chain (it was called with {shapes}): "
         "an (n, d) batch times a (d, h) weight matrix is x @ W, with equal inner sizes; check the "

@@ -37,7 +37,7 @@ class _Elementwise:
     def probe(self, objects: tuple[Any, ...], **case: Any) -> Mapping[str, Any]:
         (fn,) = objects
         if not callable(fn):
-            raise ProbeError(f"{self.name} should be a function, got a {type(fn).__name__}")
+            raise ProbeError("check.probe.not_callable", name=self.name, got=type(fn).__name__)
         return {"out": fn(_inputs(case).copy())}
 
     def judge(self, outputs: Mapping[str, np.ndarray], **case: Any) -> Verdict:
@@ -46,15 +46,15 @@ class _Elementwise:
         x = _inputs(case)
         got = np.asarray(outputs.get("out", np.zeros(0)))
         if got.shape != x.shape:
-            return Verdict.fail(f"{self.name} returned shape {got.shape} for input shape {x.shape}")
+            return Verdict.fail("check.shape", what=self.name, got=got.shape, shape=x.shape)
         if got.dtype.kind != "f":
-            return Verdict.fail(f"{self.name} returned dtype {got.dtype}; expected floats")
+            return Verdict.fail("check.not_float", what=self.name, dtype=str(got.dtype))
         want = getattr(_selftest_reference, self.reference)(x)
         if not np.allclose(got, want, rtol=_TOL, atol=_TOL):
             if np.any((x < 0) & ~np.isclose(got, want, rtol=_TOL, atol=_TOL)):
-                return Verdict.fail(f"{self.name} is wrong for negative inputs")
-            return Verdict.fail(f"{self.name} is wrong")
-        return Verdict.ok(f"{self.name} is right on {x.size} inputs")
+                return Verdict.fail("check.selftest.negative", name=self.name)
+            return Verdict.fail("check.selftest.wrong", name=self.name)
+        return Verdict.ok("check.selftest.right", name=self.name, n=x.size)
 
 
 SELFTEST_CHECKS = (

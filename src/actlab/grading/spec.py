@@ -86,12 +86,15 @@ class Message:
 
 
 def message(key: str, /, **fields: Any) -> Message:
-    """``Message(key, fields)``; a ``key`` that is not a catalog key (a sentence) is plain text."""
-    if _KEY.fullmatch(key):
-        return Message(key, fields)
-    if fields:
-        raise ValueError(f"message: {key!r} is not a catalog key, so it takes no fields")
-    return Message.plain(key)
+    """``Message(key, fields)`` for a catalog key (``"check.nan"``); finished text is refused, since
+    it would reach a learner in one language only (``Message.plain`` is for what a student's code
+    wrote)."""
+    if not (isinstance(key, str) and _KEY.fullmatch(key)):
+        raise ValueError(
+            f"message: {key!r} is not a catalog key such as 'check.shape'; a check reports a key "
+            "of actlab/i18n.py and its fields, and the text is made in the learner's language"
+        )
+    return Message(key, fields)
 
 
 class ProbeError(Exception):
