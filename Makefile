@@ -10,7 +10,7 @@ TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 INSTALL := $(BIN)/python -m pip install --quiet --constraint lock.txt
 
 NBVAL := $(BIN)/python -m pytest -p no:cacheprovider --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
-NOTEBOOKS := index.ipynb chapters exercises/source
+NOTEBOOKS := index.ipynb index.zh-CN.ipynb chapters exercises/source
 # The Chinese editions run the same code as the English ones and must print the same numbers
 # (tests/test_editions.py), so the second CPU's-kernels pass needs only the English ones.
 NOTEBOOKS_EN := index.ipynb $(filter-out %.zh-CN.ipynb,$(wildcard chapters/*.ipynb)) exercises/source

@@ -108,7 +108,8 @@ def test_a_timing_cell_may_print_other_numbers(tmp_path: Path) -> None:
 
 
 def test_a_missing_edition_and_a_missing_lang_line_are_reported(tmp_path: Path) -> None:
-    english = _english(tmp_path / "01_x.ipynb")
+    (tmp_path / "chapters").mkdir()
+    english = _english(tmp_path / "chapters" / "01_x.ipynb")
     assert editions.problems(english)[0].startswith("01_x.zh-CN.ipynb: missing")
     en = nbformat.read(english, as_version=4)
     en.cells[1].source = "import math"
@@ -136,6 +137,7 @@ PAIRED = [p for p in editions.english_notebooks() if editions.chinese_path(p).ex
 def test_every_english_chapter_has_its_chinese_edition() -> None:
     english = editions.english_notebooks()
     assert [p.name for p in english] == [
+        "index.ipynb",
         "01_overview.ipynb",
         "02_common_activations.ipynb",
         "03_selection_and_optimisation.ipynb",

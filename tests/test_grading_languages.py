@@ -57,7 +57,7 @@ def _bilingual() -> dict:
     intro = _md("# Exercise 0: relu", "intro", "en")
     intro_zh = _md("# 练习0：relu", "intro_zh", "zh", translates="intro")
     intro_zh["metadata"]["actlab"]["source"] = fingerprint(intro["source"])
-    solution = "def relu(x):\n    \"\"\"ReLU.\"\"\"\n    ### BEGIN SOLUTION\n    return x * (x > 0)\n    ### END SOLUTION"
+    solution = 'def relu(x):\n    """ReLU."""\n    ### BEGIN SOLUTION\n    return x * (x > 0)\n    ### END SOLUTION'
     return {
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -94,7 +94,9 @@ def test_each_view_has_its_language_the_same_ids_and_the_same_code() -> None:
     ids = [[c["metadata"]["nbgrader"]["grade_id"] for c in v["cells"]] for v in (en, zh)]
     assert ids[0] == ids[1] == ["intro", "setup", "relu", "test_relu"]
     assert cell_source(zh["cells"][0]) == "# 练习0：relu"
-    assert 'LANG = "zh"' in cell_source(zh["cells"][1]) and 'LANG = "en"' in cell_source(en["cells"][1])
+    assert 'LANG = "zh"' in cell_source(zh["cells"][1]) and 'LANG = "en"' in cell_source(
+        en["cells"][1]
+    )
     assert "修正线性单元" in cell_source(zh["cells"][2]) and "ReLU." in cell_source(en["cells"][2])
     assert all("actlab" not in c["metadata"] or "zh" not in c["metadata"]["actlab"]
                for c in zh["cells"])  # fmt: skip
@@ -131,7 +133,9 @@ def test_same_code_allows_only_comments_docstrings_and_lang(english, chinese, sa
 def test_code_tokens_keep_the_markers_and_drop_docstrings() -> None:
     tokens = code_tokens('def f():\n    """doc"""\n    ### BEGIN SOLUTION\n    pass\n')
     assert any(t[1] == "### BEGIN SOLUTION" for t in tokens)
-    assert any(t[1] == "<docstring>" for t in tokens) and not any(t[1] == '"""doc"""' for t in tokens)
+    assert any(t[1] == "<docstring>" for t in tokens) and not any(
+        t[1] == '"""doc"""' for t in tokens
+    )
 
 
 def test_missing_stale_and_wrong_translations_are_found_and_marked_fresh() -> None:
@@ -139,7 +143,9 @@ def test_missing_stale_and_wrong_translations_are_found_and_marked_fresh() -> No
     assert translation_problems(nb, "x") == []
     stale = copy.deepcopy(nb)
     stale["cells"][0]["source"] = "# Exercise 0: a changed relu"
-    stale["cells"][3]["source"] = stale["cells"][3]["source"].replace("x * (x > 0)", "np.maximum(x, 0)")
+    stale["cells"][3]["source"] = stale["cells"][3]["source"].replace(
+        "x * (x > 0)", "np.maximum(x, 0)"
+    )
     problems = translation_problems(stale, "x")
     assert any("cell 1 (intro_zh): stale" in p for p in problems), problems
     assert any("cell 3 (relu): its Chinese version runs other code" in p for p in problems)
@@ -176,7 +182,9 @@ def test_release_writes_one_notebook_per_language(tmp_path: Path) -> None:
     assert [p.name for p in written] == ["00_x.ipynb", "00_x.zh-CN.ipynb"]
     zh = read_notebook(tmp_path / "rel" / "00_x.zh-CN.ipynb")
     assert zh["metadata"]["actlab"]["lang"] == "zh-CN"
-    assert "NotImplementedError" in cell_source(zh["cells"][2]) and "修正线性单元" in cell_source(zh["cells"][2])
+    assert "NotImplementedError" in cell_source(zh["cells"][2]) and "修正线性单元" in cell_source(
+        zh["cells"][2]
+    )
     assert stale_releases(tmp_path / "src", tmp_path / "rel") == []
     (tmp_path / "rel" / "00_x.zh-CN.ipynb").unlink()
     assert stale_releases(tmp_path / "src", tmp_path / "rel") == ["00_x.zh-CN"]
@@ -197,7 +205,9 @@ def test_a_bilingual_plan_has_one_set_of_tests_with_both_descriptions(tmp_path: 
     assert 'LANG = "zh"' in cell_source(plan.view("zh")["cells"][1])
     assert plan.view("fr") is plan.notebook
     broken = copy.deepcopy(nb)
-    broken["cells"][4]["metadata"]["actlab"]["zh"]["source"] = '"""检查"""\ncheck("selftest_relu", relu, x=[1.0])'
+    broken["cells"][4]["metadata"]["actlab"]["zh"]["source"] = (
+        '"""检查"""\ncheck("selftest_relu", relu, x=[1.0])'
+    )
     write_notebook(broken, path)
     with pytest.raises(PlanError, match="checks other things in zh"):
         load_plan(path)
@@ -225,17 +235,23 @@ def test_check_speaks_the_language_it_is_given(capsys: pytest.CaptureFixture[str
         check("sigmoid", sigmoid, lang="fr")
 
 
-def test_the_learners_copies_hold_both_languages_and_the_start_page_the_english_ones(
+def test_the_learners_copies_hold_both_languages_and_each_start_page_its_own(
     tmp_path: Path,
 ) -> None:
     copies = copy_exercises(REPO, tmp_path / "work")
     names = sorted(p.name for p in copies.copied)
     exercises = sorted(p.stem for p in SOURCE.glob("*.ipynb"))
-    assert names == sorted([f"{e}.ipynb" for e in exercises] + [f"{e}.zh-CN.ipynb" for e in exercises])
-    index = json.loads((REPO / "index.ipynb").read_text(encoding="utf-8"))
-    text = "".join("".join(c["source"]) for c in index["cells"] if c["cell_type"] == "markdown")
-    for name in exercises:
-        assert f"(work/{name}.ipynb)" in text and f"(work/{name}.zh-CN.ipynb)" not in text
+    assert names == sorted(
+        [f"{e}.ipynb" for e in exercises] + [f"{e}.zh-CN.ipynb" for e in exercises]
+    )
+    for page, own, other in (
+        ("index.ipynb", ".ipynb", ".zh-CN.ipynb"),
+        ("index.zh-CN.ipynb", ".zh-CN.ipynb", ".ipynb"),
+    ):
+        index = json.loads((REPO / page).read_text(encoding="utf-8"))
+        text = "".join("".join(c["source"]) for c in index["cells"] if c["cell_type"] == "markdown")
+        for name in exercises:
+            assert f"(work/{name}{own})" in text and f"(work/{name}{other})" not in text, page
 
 
 def test_every_release_says_its_language() -> None:

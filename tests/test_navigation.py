@@ -1,5 +1,6 @@
-"""Finding one's way through the course: the start page lists every chapter and exercise in order,
-each chapter ends with links to the next chapter and to its exercises, and no link is dead."""
+"""Finding one's way through the course, in both editions: each start page lists every chapter and
+exercise of its edition in order, each chapter ends with links to the next chapter and to its
+exercises, and no link is dead."""
 
 from __future__ import annotations
 
@@ -7,77 +8,108 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
-INDEX = REPO / "index.ipynb"
+RELEASE = REPO / "exercises" / "release"
+WORK = REPO / "work"
 
 CHAPTERS = {
-    "chapters/01_overview.ipynb": "全连接层激活函数概述",
-    "chapters/02_common_activations.ipynb": "常见的全连接层激活函数",
-    "chapters/03_selection_and_optimisation.ipynb": "激活函数的选择与优化",
-    "chapters/04_applications.ipynb": "激活函数在深度学习中的应用案例",
+    "01_overview": "全连接层激活函数概述",
+    "02_common_activations": "常见的全连接层激活函数",
+    "03_selection_and_optimisation": "激活函数的选择与优化",
+    "04_applications": "激活函数在深度学习中的应用案例",
 }
-# The start page links each exercise in the learner's own copy, work/NAME.ipynb, which
-# `actlab start` makes from exercises/release/NAME.ipynb.
 EXERCISES = [
-    f"work/{name}.ipynb"
-    for name in (
-        "01_dense_layer",
-        "02_stable_sigmoid_tanh",
-        "03_relu_backprop",
-        "04_leaky_prelu",
-        "05_cross_validation",
-        "06_dead_units",
-        "07_gelu_transformer",
-        "08_softmax_cross_entropy",
-    )
+    "01_dense_layer",
+    "02_stable_sigmoid_tanh",
+    "03_relu_backprop",
+    "04_leaky_prelu",
+    "05_cross_validation",
+    "06_dead_units",
+    "07_gelu_transformer",
+    "08_softmax_cross_entropy",
 ]
+# An edition's notebooks end in its suffix: index.ipynb, chapters/01_overview.zh-CN.ipynb, ...
+EDITIONS = {"en": ".ipynb", "zh": ".zh-CN.ipynb"}
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
-def _markdown(path: Path = INDEX, last: int | None = None) -> str:
+def _markdown(path: Path, last: int | None = None) -> str:
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
     markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
     return "\n".join(markdown[-last:] if last else markdown)
 
 
-def test_index_lists_chapters_then_exercises_in_order() -> None:
-    links = _LINK.findall(_markdown())
-    local = [link for link in links if not re.match(r"[a-z]+://", link)]
-    assert [link for link in local if link.startswith("chapters/")] == list(CHAPTERS)
-    assert [link for link in local if link.startswith(("exercises/", "work/"))] == EXERCISES
+def _local_links(text: str) -> list[str]:
+    return [link for link in _LINK.findall(text) if not re.match(r"[a-z]+://|#", link)]
 
 
-def test_every_link_of_the_index_exists() -> None:
-    for link in _LINK.findall(_markdown()):
-        if re.match(r"[a-z]+://|#", link):
-            continue
-        if link.startswith("work/"):
-            link = "exercises/release/" + link.removeprefix("work/")
-        assert (REPO / link).is_file(), f"index.ipynb links to {link}, which does not exist"
+def _on_disk(target: Path) -> Path:
+    """Where a link's target is in a fresh clone: a learner's copy in work/ is made by
+    `actlab start` from the release notebook of the same name."""
+    target = target.resolve()
+    if target.parent == WORK.resolve():
+        return RELEASE / target.name
+    return target
 
 
-def test_index_gives_the_chinese_titles_and_how_to_check_work() -> None:
-    text = _markdown()
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_start_page_lists_its_chapters_then_its_exercises_in_order(edition: str) -> None:
+    suffix = EDITIONS[edition]
+    links = _local_links(_markdown(REPO / f"index{suffix}"))
+    chapters = [f"chapters/{c}{suffix}" for c in CHAPTERS]
+    assert [link for link in links if link in chapters] == chapters
+    assert [link for link in links if link.startswith(("exercises/", "work/"))] == [
+        f"work/{e}{suffix}" for e in EXERCISES
+    ]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_start_page_links_the_other_edition_and_the_glossary(edition: str) -> None:
+    suffix = EDITIONS[edition]
+    other = next(s for s in EDITIONS.values() if s != suffix)
+    links = _local_links(_markdown(REPO / f"index{suffix}"))
+    assert f"index{other}" in links
+    assert "docs/glossary.md" in links
+    # the table gives each chapter in the other edition as well
+    assert all(f"chapters/{c}{other}" in links for c in CHAPTERS)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_link_of_the_start_page_exists(edition: str) -> None:
+    page = REPO / f"index{EDITIONS[edition]}"
+    for link in _local_links(_markdown(page)):
+        target = _on_disk(REPO / link)
+        assert target.is_file(), f"{page.name} links to {link}, which does not exist"
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_start_page_gives_the_chinese_titles_and_how_to_check_work(edition: str) -> None:
+    text = _markdown(REPO / f"index{EDITIONS[edition]}")
     for title in CHAPTERS.values():
         assert title in text
     for needle in ("check(", "make validate", "help(actlab.activations)", "README", "make lab"):
-        assert needle in text, f"index.ipynb does not mention {needle}"
+        assert needle in text, f"the start page does not mention {needle}"
 
 
-def test_each_chapter_ends_with_links_to_the_next_chapter_and_its_exercises() -> None:
-    chapters = list(CHAPTERS)
-    for i, chapter in enumerate(chapters):
-        path = REPO / chapter
-        ending = [
-            (path.parent / link).resolve()
-            for link in _LINK.findall(_markdown(path, last=3))
-            if not re.match(r"[a-z]+://|#", link)
-        ]
-        for target in ending:
-            assert target.is_file(), f"{chapter} links to {target}, which does not exist"
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_chapter_ends_with_links_to_the_next_chapter_and_its_exercises(edition: str) -> None:
+    suffix = EDITIONS[edition]
+    chapters = [REPO / "chapters" / f"{c}{suffix}" for c in CHAPTERS]
+    for i, path in enumerate(chapters):
+        links = _local_links(_markdown(path, last=3))
+        ending = [_on_disk(path.parent / link) for link in links]
+        for link, target in zip(links, ending, strict=True):
+            assert target.is_file(), f"{path.name} links to {link}, which does not exist"
         if i + 1 < len(chapters):
-            assert (REPO / chapters[i + 1]).resolve() in ending, (
-                f"{chapter}: no link to the next chapter"
-            )
-        exercises = [t for t in ending if t.parent == (REPO / "exercises" / "release").resolve()]
-        assert exercises, f"{chapter}: its ending links to no exercise in exercises/release"
+            assert chapters[i + 1].resolve() in ending, f"{path.name}: no link to the next chapter"
+        exercises = [t for t in ending if t.parent == RELEASE.resolve() and t.name.endswith(suffix)]
+        assert exercises, f"{path.name}: its ending links to no exercise of its edition"
+        # an English exercise link is not a Chinese one: "NAME.ipynb" is not "NAME.zh-CN.ipynb"
+        if suffix == ".ipynb":
+            assert not any(t.name.endswith(".zh-CN.ipynb") for t in exercises), path.name
+        # and the exercises are the learner's copies, not the release files they would overwrite
+        assert all(
+            link.startswith("../work/") for link in links if "exercises/" in link or "work/" in link
+        ), f"{path.name}: links an exercise outside work/"

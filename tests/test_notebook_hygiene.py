@@ -31,7 +31,7 @@ ALL = sorted(
 EXECUTED = [
     path
     for path in ALL
-    if path.relative_to(REPO).parts[0] in ("chapters", "index.ipynb")
+    if path.relative_to(REPO).parts[0] in ("chapters", "index.ipynb", "index.zh-CN.ipynb")
     or path.parent == REPO / "exercises" / "source"
 ]
 NBVAL_TAGS = {"nbval-ignore-output", "nbval-skip", "raises-exception", "nbval-check-output"}

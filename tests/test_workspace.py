@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,9 @@ def test_copies_each_release_once(course: Path) -> None:
     assert answer.read_text() == '{"my": "answer"}'
 
 
-def test_never_writes_through_a_link(course: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_never_writes_through_a_link(
+    course: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "target.ipynb"
     (course / "work").mkdir()
     os.symlink(elsewhere, course / "work" / "01_a.ipynb")  # dangling
@@ -66,3 +70,42 @@ def test_start_outside_a_course_is_a_usage_error(
 ) -> None:
     assert main(["start", "--course", str(tmp_path), "--no-lab"]) == 2
     assert "not inside the actlab course" in capsys.readouterr().err
+
+
+def test_links_of_a_copy_point_where_the_release_pointed(course: Path) -> None:
+    (course / "chapters").mkdir()
+    (course / "chapters" / "03_x.ipynb").write_text("{}")
+    release = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": [
+                "See [chapter 3](../../chapters/03_x.ipynb#sec) and [the web](https://a.b/c), ",
+                "[above](#top), [a sibling](02_b.ipynb).",
+            ]},
+            {"cell_type": "code", "metadata": {}, "source": "x = '](../../keep)'", "outputs": [],
+             "execution_count": None},
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }  # fmt: skip
+    (course / RELEASE_DIR / "01_a.ipynb").write_text(json.dumps(release))
+    copy_exercises(course)
+    copy = json.loads((course / "work" / "01_a.ipynb").read_text())
+    assert copy["cells"][0]["source"] == (
+        "See [chapter 3](../chapters/03_x.ipynb#sec) and [the web](https://a.b/c), "
+        "[above](#top), [a sibling](02_b.ipynb)."
+    )
+    assert copy["cells"][1]["source"] == "x = '](../../keep)'"
+
+
+def test_every_link_of_the_courses_work_copies_resolves(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    result = copy_exercises(repo, tmp_path / "work")
+    assert len(result.copied) >= 16
+    for copy in result.copied:
+        for cell in json.loads(copy.read_text())["cells"]:
+            if cell["cell_type"] != "markdown":
+                continue
+            for link in re.findall(r"\]\(([^)\s]+)\)", "".join(cell["source"])):
+                if re.match(r"[a-z]+:|#", link):
+                    continue
+                target = (repo / "work" / link.split("#")[0]).resolve()
+                assert target.exists(), f"{copy.name}: {link} does not resolve from work/"

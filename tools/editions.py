@@ -1,4 +1,5 @@
-"""The two editions of each chapter: English (``NAME.ipynb``) and 简体中文 (``NAME.zh-CN.ipynb``).
+"""The two editions of the start page and of each chapter: English (``NAME.ipynb``) and 简体中文
+(``NAME.zh-CN.ipynb``).
 
     python tools/editions.py sync chapters/01_overview.ipynb      # make or update the Chinese one
     python tools/editions.py check [NOTEBOOK ...]                  # what is out of step (default: all)
@@ -209,13 +210,16 @@ def problems(english: Path) -> list[str]:
             found.append(
                 f"{where}: numbers differ (English only {only_en}, Chinese only {only_zh})"
             )
-    if not any(LANG_LINE.search(c.source) for c in en.cells if c.cell_type == "code"):
+    has_lang = any(LANG_LINE.search(c.source) for c in en.cells if c.cell_type == "code")
+    if english.parent.name == "chapters" and not has_lang:
         found.append(f'{english.name}: no LANG = "en" line for the language of its figures')
     return found
 
 
 def english_notebooks() -> list[Path]:
-    return sorted(p for p in (REPO / "chapters").glob("*.ipynb") if not p.name.endswith(SUFFIX))
+    """The start page and the chapters, in English."""
+    chapters = sorted(p for p in (REPO / "chapters").glob("*.ipynb") if not p.name.endswith(SUFFIX))
+    return [REPO / "index.ipynb", *chapters]
 
 
 def main(argv: list[str] | None = None) -> int:

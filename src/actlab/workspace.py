@@ -4,11 +4,16 @@ The release notebooks in ``exercises/release/`` belong to the course: ``actlab r
 them and the tests compare them with the sources. A learner answers in copies under ``work/``
 (ignored by git), made once by :func:`copy_exercises`, which never overwrites a copy that exists,
 so a learner's answers survive every later ``make lab`` and every update of the course.
+
+A copy is the release notebook with its Markdown links made relative to the work folder, so that
+"chapter 3" still opens chapter 3 from ``work/``.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +45,37 @@ def course_root(path: Path | str = ".") -> Path:
     )
 
 
+_LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def rebase_links(markdown: str, source: Path, target: Path) -> str:
+    """``markdown`` with its relative link targets, written for a file in ``source``, rewritten
+    for a file in ``target``; a link to another file of ``source`` goes to its copy in
+    ``target``. Addresses with a scheme, anchors and absolute paths stay as they are."""
+
+    def rebase(match: re.Match[str]) -> str:
+        link = match.group(1)
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|#|/", link):
+            return match.group(0)
+        path, _, anchor = link.partition("#")
+        resolved = Path(os.path.normpath(source / path))
+        if resolved.parent == source:  # another exercise: the learner's copy of it
+            resolved = target / resolved.name
+        moved = Path(os.path.relpath(resolved, target)).as_posix()
+        return f"]({moved}{'#' + anchor if anchor else ''})"
+
+    return _LINK.sub(rebase, markdown)
+
+
+def _work_copy(release: Path, folder: Path) -> bytes:
+    nb = json.loads(release.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell["source"] = rebase_links(text, release.parent.resolve(), folder.resolve())
+    return (json.dumps(nb, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def copy_exercises(course: Path | str, work: Path | str | None = None) -> WorkCopies:
     """Copy every release notebook of ``course`` into ``work`` (default ``course/work``), unless a
     file of that name is already there."""
@@ -51,8 +87,9 @@ def copy_exercises(course: Path | str, work: Path | str | None = None) -> WorkCo
         target = folder / release.name
         try:
             # "x" never replaces anything, not even a dangling link left where a copy was
-            with release.open("rb") as src, target.open("xb") as dst:
-                shutil.copyfileobj(src, dst)
+            content = _work_copy(release, folder)  # before the file exists: no empty copy
+            with target.open("xb") as dst:
+                dst.write(content)
         except FileExistsError:
             result.kept.append(target)
         else:

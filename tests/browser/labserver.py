@@ -94,8 +94,9 @@ def copy_course(root: Path) -> None:
     """Copy what a learner opens into ``root``: the start page, the chapters, the release exercises
     and the learner's copies of them in ``work/`` (as ``actlab start`` makes them), and this folder's
     scratch notebooks under ``scratch/``."""
-    if (REPO / "index.ipynb").exists():
-        shutil.copy2(REPO / "index.ipynb", root / "index.ipynb")
+    for page in ("index.ipynb", "index.zh-CN.ipynb"):
+        if (REPO / page).exists():
+            shutil.copy2(REPO / page, root / page)
     for folder in ("chapters", "exercises/release"):
         if (REPO / folder).is_dir():
             shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns(".*"))
