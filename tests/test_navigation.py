@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from actlab.workspace import release_of
+
 REPO = Path(__file__).resolve().parents[1]
 RELEASE = REPO / "exercises" / "release"
-WORK = REPO / "work"
 
 CHAPTERS = {
     "01_overview": "全连接层激活函数概述",
@@ -46,12 +47,8 @@ def _local_links(text: str) -> list[str]:
 
 
 def _on_disk(target: Path) -> Path:
-    """Where a link's target is in a fresh clone: a learner's copy in work/ is made by
-    `actlab start` from the release notebook of the same name."""
-    target = target.resolve()
-    if target.parent == WORK.resolve():
-        return RELEASE / target.name
-    return target
+    """Where a link's target is in a fresh clone (a learner's copy in work/ is not there yet)."""
+    return release_of(REPO, target)
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

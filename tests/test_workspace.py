@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from actlab.cli import main
-from actlab.workspace import RELEASE_DIR, copy_exercises, course_root
+from actlab.workspace import RELEASE_DIR, copy_exercises, course_root, release_of
 
 
 @pytest.fixture
@@ -107,5 +107,20 @@ def test_every_link_of_the_courses_work_copies_resolves(tmp_path: Path) -> None:
             for link in re.findall(r"\]\(([^)\s]+)\)", "".join(cell["source"])):
                 if re.match(r"[a-z]+:|#", link):
                     continue
-                target = (repo / "work" / link.split("#")[0]).resolve()
-                assert target.exists(), f"{copy.name}: {link} does not resolve from work/"
+                target = (copy.parent / link.split("#")[0]).resolve()
+                assert target.exists(), f"{copy.name}: {link} does not resolve from {copy.parent}"
+
+
+def test_release_of_maps_a_work_copy_to_its_release_notebook(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    assert (
+        release_of(course, "work/02_x.zh-CN.ipynb")
+        == course.resolve() / RELEASE_DIR / "02_x.zh-CN.ipynb"
+    )
+    assert (
+        release_of(course, "chapters/../work/02_x.ipynb")
+        == course.resolve() / RELEASE_DIR / "02_x.ipynb"
+    )
+    assert release_of(course, "chapters/01.ipynb") == course.resolve() / "chapters" / "01.ipynb"
+    # only the work folder itself: a notebook in a folder below it is not a copy
+    assert release_of(course, "work/sub/a.ipynb") == course.resolve() / "work" / "sub" / "a.ipynb"

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["RELEASE_DIR", "WORK_DIR", "WorkCopies", "copy_exercises", "course_root"]
+__all__ = ["RELEASE_DIR", "WORK_DIR", "WorkCopies", "copy_exercises", "course_root", "release_of"]
 
 RELEASE_DIR = Path("exercises") / "release"
 WORK_DIR = Path("work")
@@ -43,6 +43,15 @@ def course_root(path: Path | str = ".") -> Path:
         f"{start} is not inside the actlab course: no folder above it holds index.ipynb and "
         f"{RELEASE_DIR}/"
     )
+
+
+def release_of(course: Path | str, path: Path | str) -> Path:
+    """Where ``path``, a file of ``course`` that a notebook links to, comes from: a learner's copy
+    ``work/NAME`` is made from ``exercises/release/NAME``; any other path is itself."""
+    course, path = Path(course).resolve(), Path(os.path.normpath(Path(course).resolve() / path))
+    if path.parent == course / WORK_DIR:
+        return course / RELEASE_DIR / path.name
+    return path
 
 
 _LINK = re.compile(r"\]\(([^)\s]+)\)")

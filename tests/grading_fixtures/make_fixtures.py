@@ -692,10 +692,17 @@ attack(
     _with(
         cells={
             SQUARE_CELL: (
-                "import glob, os\n"
+                "import glob, os, sys\n"
+                "import actlab\n"
+                "# the course's own code is public (and the self-test exercise ships in it); it\n"
+                "# is in the sandbox wherever the course lives, /tmp or a home folder included\n"
+                "_public = tuple(os.path.realpath(p) + os.sep for p in (\n"
+                "    os.path.dirname(actlab.__file__), sys.prefix, sys.base_prefix))\n"
                 "_seen = []\n"
                 "for _p in glob.glob(os.path.expanduser('~') + '/**', recursive=True) + "
                 "glob.glob('/tmp/**', recursive=True):\n"
+                "    if os.path.realpath(_p).startswith(_public):\n"
+                "        continue\n"
                 "    try:\n"
                 "        if '1e+300' in open(_p).read() or '1e300' in open(_p).read():\n"
                 "            _seen.append(_p)\n"
