@@ -225,8 +225,9 @@ def test_a_failure_to_record_gives_an_error_row(tmp_path: Path) -> None:
     from actlab.grading.grader import GradeResult, TestResult
 
     feedback = tmp_path / "feedback"
-    feedback.write_text("a file where the feedback folder should be")
     store = ResultStore(tmp_path / "g.csv", "00_selftest", ("t",), feedback)
+    # made after the store, which refuses a feedback folder that is a file from the start
+    feedback.write_text("a file where the feedback folder should be")
     result = GradeResult("a.ipynb", "00_selftest", "graded", 1.0, 1.0,
                          [TestResult("t", 1.0, 1.0, True, "ok")])  # fmt: skip
     recorded = _record(store, "k1", result)

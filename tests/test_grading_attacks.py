@@ -405,6 +405,129 @@ def test_limits_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
         assert "watchdog" in out
 
 
+# --- hostile paths, oversized files, forged arrays --------------------------------------------------
+
+# Folder names a student may choose (or an LMS export may hold), each holding a correct 01.ipynb:
+# formulas for a spreadsheet that opens grades.csv, CSV and row separators, names that a feedback
+# file name used to fold together, and a name longer than a file name may be once prefixed.
+HOSTILE_NAMES: list[bytes] = [
+    b'=HYPERLINK("http:example.invalid";"open me")',
+    b"+cmd|' -C calc'!A0",
+    b"@SUM(1+1)",
+    b"-2+3",
+    b"\tTAB",
+    b"alice\nbob,3,3,graded",
+    b"carol\r=1+1",
+    b"carol 01",
+    b"carol_01",
+    "张三".encode(),
+    "李四".encode(),
+    b"A" * 250,
+    b"bad\xff\xfe",  # not UTF-8
+    b"bad\\udcff\\udcfe",  # how the row of the one above used to be spelled
+    b"dotdot",
+]
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_hostile_paths_get_one_row_and_one_feedback_file_each(
+    batch: Batch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every path gets exactly one row of a CSV that parses back, no cell that a spreadsheet
+    would run as a formula, and a feedback file of its own; a file too large to parse and a FIFO
+    (on which a read blocks) get an ``invalid`` row, not a grader error or a hung batch."""
+    from actlab.grading.results import csv_cell
+
+    root = os.fsencode(tmp_path / "subs")
+    solution = (ATTACKS / "solution.ipynb").read_bytes()
+    rel: list[bytes] = []
+    for name in HOSTILE_NAMES:
+        os.makedirs(os.path.join(root, name))
+        with open(os.path.join(root, name, b"01.ipynb"), "wb") as fh:
+            fh.write(solution)
+        rel.append(name + b"/01.ipynb")
+    rel.append(b"A/../dotdot/01.ipynb")  # the same file by another path: a row of its own
+    os.makedirs(os.path.join(root, b"A"))
+    os.makedirs(os.path.join(root, b"big"))
+    with open(os.path.join(root, b"big", b"01.ipynb"), "wb") as fh:
+        fh.write(solution + b" " * (33 * 2**20))  # valid JSON, past the 32 MiB a submission may be
+    os.makedirs(os.path.join(root, b"fifo"))
+    os.mkfifo(os.path.join(root, b"fifo", b"01.ipynb"))
+    rel += [b"big/01.ipynb", b"fifo/01.ipynb"]
+    paths = [os.fsdecode(p) for p in rel]
+    monkeypatch.chdir(os.fsdecode(root))
+    out, feedback = tmp_path / "grades.csv", tmp_path / "feedback"
+    code = main(
+        ["grade", "--exercise", "00_selftest", "--source", str(batch.source), "--out", str(out),
+         "--feedback", str(feedback), *ARGS, "--", *paths]
+    )  # fmt: skip
+    assert code == 0
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    assert all(len(row) == 8 for row in rows), rows
+    shown = [csv_cell(p).encode("utf-8", "backslashreplace").decode() for p in paths]
+    assert sorted(row[0] for row in rows) == sorted(shown)
+    for row in rows:
+        assert not row[0].startswith(_FORMULA) and not row[7].startswith(_FORMULA), row
+        assert "\r" not in row[0]
+    by_path = {row[0]: row for row in rows}
+    for path, cell in zip(paths, shown, strict=True):
+        row = by_path[cell]
+        if path.startswith(("big/", "fifo/")):
+            assert row[4] == "invalid", row
+            assert ("larger than 32 MiB" if path.startswith("big/") else "not a regular file") in row[7]
+        else:
+            assert (row[2], row[4]) == ("3", "graded"), row
+    assert len(list(feedback.glob("*.txt"))) == len(paths)
+
+
+def test_the_grades_never_replace_another_file(batch: Batch, tmp_path: Path) -> None:
+    """A folder named ``--out=bob`` reaches ``actlab grade --out grades.csv */01.ipynb`` as an
+    option that overrides the instructor's: the grades must not replace bob's notebook."""
+    victim = tmp_path / "bob" / "01.ipynb"
+    victim.parent.mkdir()
+    victim.write_bytes((ATTACKS / "solution.ipynb").read_bytes())
+    before = victim.read_bytes()
+    common = ["grade", batch.paths[0], "--exercise", "00_selftest", "--source", str(batch.source)]  # type: ignore[attr-defined]
+    assert main([*common, "--out", str(tmp_path / "g.csv"), f"--out={victim}"]) == 2
+    assert main([*common, "--out", str(tmp_path / "g.csv"), f"--feedback={victim}"]) == 2
+    assert victim.read_bytes() == before
+    assert not (tmp_path / "g.csv").exists()
+
+
+def _npz(descr: str, shape: tuple[int, ...], body: bytes = b"") -> bytes:
+    import io
+    import zipfile
+
+    import numpy as np
+
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("out.npy", header.getvalue() + body)
+    return archive.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("descr", "shape"),
+    [
+        ("<U0", (10**12,)),  # a zero-width dtype: any number of elements in no bytes
+        ("<f8", (2**33, 2**33)),  # the element count wraps around to 0 in int64
+        ("<f8", (2**32, 2**32, 16)),
+    ],
+)
+def test_forged_arrays_of_no_size_are_refused(descr: str, shape: tuple[int, ...]) -> None:
+    """A forged reply's array whose header claims more elements than its bytes hold never
+    reaches a judge (which might allocate for it in the grader's process)."""
+    from actlab.grading.grader import _BadOutput, load_outputs
+
+    with pytest.raises(_BadOutput, match="wrong size"):
+        load_outputs(_npz(descr, shape))
+
+
 # --- exercises 02, 04 and 08 ------------------------------------------------------------------------
 
 EXERCISES = sorted(p.name for p in EXERCISE_ATTACKS.iterdir() if p.is_dir())

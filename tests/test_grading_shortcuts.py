@@ -191,3 +191,29 @@ def test_the_course_cells_are_not_scanned_and_check_may_be_imported() -> None:
         kinds=("locked", "student"),
     )
     assert _tampering(cells) == []
+
+
+def test_a_long_chain_of_aliases_is_followed_in_linear_time() -> None:
+    """10,000 aliases, the first a forbidden function, then 100,000 filler statements: the scan
+    used to look each name up from the end of the notebook (minutes, in the grader's process and
+    outside every time limit, holding the lock every scan needs). It must find the shortcut
+    quickly."""
+    import time
+
+    chain = "_a0 = np.tanh\n" + "".join(f"_a{i} = _a{i - 1}\n" for i in range(1, 10_000))
+    answer = chain + "pass\n" * 100_000 + "def tanh(x):\n    return _a9999(x)\n"
+    start = time.monotonic()
+    found = _found(_cells(SETUP, answer, kinds=("locked", "student")))
+    assert any(text.startswith("numpy.tanh") for text in found), found
+    assert time.monotonic() - start < 10
+
+
+@pytest.mark.parametrize(
+    "code", ["x = " + "+".join(["1"] * 5000), "x = " + "-" * 5000 + "1", "x = " + "-" * 100_000 + "1"]
+)
+def test_code_too_deep_to_parse_voids_the_notebook(code: str) -> None:
+    """The parser gives up (RecursionError, MemoryError), but a kernel that raised its recursion
+    limit may run the cell: what it holds cannot be checked, so it counts as interference, in
+    the row of a grade rather than a failure of the grader's own."""
+    found = _tampering(_cells(SETUP, "def tanh(x):\n    return x", code))
+    assert found == ["holds code nested too deeply for the grader to read (code cell 3)"]

@@ -1519,6 +1519,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "reads the kernel's own process files (/proc)",
         "zh": "读取了内核自己的进程文件（/proc）",
     },
+    "grade.finding.unreadable": {
+        "en": "holds code nested too deeply for the grader to read",
+        "zh": "含有嵌套过深、评分程序无法读取的代码",
+    },
     "grade.finding.grading_machinery": {
         "en": "imports the grading machinery",
         "zh": "导入了评分程序本身",

@@ -671,6 +671,22 @@ attack(
 )
 
 
+attack(
+    "deep_expression",
+    "a correct submission with cells whose expressions are nested too deeply for the grader's "
+    "parser (1+1+...+1 5,000 times; 100,000 unary minuses), which a kernel that raised its "
+    "recursion limit could still run: unreadable code voids the notebook, and the row is a grade",
+    _with(
+        insert=[
+            (RELU_CELL + 1, "import sys\nsys.setrecursionlimit(100_000)"),
+            (RELU_CELL + 1, "x = " + "+".join(["1"] * 5000)),
+            (RELU_CELL + 1, "y = " + "-" * 100_000 + "1"),
+        ]
+    ),
+    0,
+)
+
+
 def _copied_test_cell() -> dict[str, Any]:
     nb = _solution()
     nb["cells"].insert(RELU_CELL, copy.deepcopy(nb["cells"][TEST_RELU_CELL]))
@@ -865,6 +881,19 @@ MALFORMED: dict[str, tuple[str, bytes]] = {
         json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}).encode(),
     ),
 }
+
+
+# A correct notebook whose metadata nests 5,000 lists: json.loads raises RecursionError, which the
+# grader used to take for a failure of its own (status error, exit code 1)
+MALFORMED["deep_json"] = (
+    (
+        "a correct notebook whose metadata nests 5,000 lists, deeper than the JSON parser can "
+        "follow within the interpreter's recursion limit"
+    ),
+    dumps_notebook({**_solution(), "metadata": {"deep": "@@"}})
+    .replace('"@@"', "[" * 5000 + "]" * 5000)
+    .encode(),
+)
 
 
 def _other_exercise() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actlab.grading.grader import Grader, GradeResult, error_result, file_key
+from actlab.grading.grader import Grader, GradeResult, error_result, file_key, read_submission
 from actlab.grading.results import ResultStore
 from actlab.i18n import t
 
@@ -63,6 +63,23 @@ def _record(store: ResultStore, key: str, result: GradeResult) -> GradeResult:
         return failed
 
 
+def _read(grader: Grader, path: str) -> tuple[bytes | None, str]:
+    """The submission's bytes and its resume key; ``None`` for a file that cannot be read or is
+    too large to grade (never resumed: the grader's own read gives its row)."""
+    try:
+        data = read_submission(path)
+    except OSError:
+        return None, f"unreadable:{path}"
+    return data, file_key(path, data, grader.plan, grader.settings)
+
+
+def _grade_one(grader: Grader, path: str) -> tuple[GradeResult, str]:
+    """Grade ``path`` from the bytes read now, and return them with their key: the row is
+    recorded under the key of the bytes that were graded."""
+    data, key = _read(grader, path)
+    return grader.grade(path, data), key
+
+
 def grade_batch(
     grader: Grader,
     submissions: list[str],
@@ -80,17 +97,9 @@ def grade_batch(
     start = time.monotonic()
     report = BatchReport()
     again = set(regrade or ())
-    todo: list[tuple[str, bytes | None, str]] = []
+    todo: list[str] = []
     for path in submissions:
-        try:
-            data: bytes | None = Path(path).read_bytes()
-        except OSError:
-            data = None
-        key = (
-            file_key(path, data, grader.plan, grader.settings)
-            if data is not None
-            else f"unreadable:{path}"
-        )
+        data, key = _read(grader, path)
         done = store.lookup(key) if data is not None else None
         if done is not None and not ("all" in again or done.status in again):
             try:
@@ -100,7 +109,8 @@ def grade_batch(
             report.results.append(done)
             report.resumed += 1
         else:
-            todo.append((path, data, key))
+            todo.append(path)
+        del data  # a batch holds the bytes of the submissions being graded, no more
     if progress is None:
         progress = sys.stderr.isatty()
     bar = None
@@ -110,18 +120,17 @@ def grade_batch(
         bar = tqdm(total=len(todo), desc=f"grading {grader.plan.exercise}", unit="nb")
     try:
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            pending: dict[Future[GradeResult], tuple[str, str]] = {}
-            for path, data, key in todo:
-                fut = pool.submit(grader.grade, path, data)
-                pending[fut] = (path, key)
+            pending: dict[Future[tuple[GradeResult, str]], str] = {}
+            for path in todo:
+                pending[pool.submit(_grade_one, grader, path)] = path
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    path, key = pending.pop(fut)
+                    path = pending.pop(fut)
                     try:
-                        result = fut.result()
+                        result, key = fut.result()
                     except Exception as exc:  # noqa: BLE001 -- one failure must not stop the batch
-                        result = _internal_error(grader, path, exc)
+                        result, key = _internal_error(grader, path, exc), f"unreadable:{path}"
                     result = _record(store, key, result)
                     report.results.append(result)
                     if bar is not None:

@@ -75,6 +75,7 @@ TEMPLATES: tuple[str, ...] = (
     "grade.finding.magic",
     "grade.finding.top_level",
     "grade.finding.proc",
+    "grade.finding.unreadable",
     "grade.finding.grading_machinery",
     "grade.finding.uses",
     "grade.finding.modifies",

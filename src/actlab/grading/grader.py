@@ -23,6 +23,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import queue
 import shutil
@@ -75,10 +76,14 @@ __all__ = [
     "grader_version",
     "judge_test",
     "load_outputs",
+    "read_submission",
 ]
 
 STATUSES = ("graded", "timeout", "crashed", "invalid", "error")
 _OUTPUT_FILE_LIMIT = 64 * 2**20
+# Parsing JSON costs up to about 20 times the file's size in memory (a list of empty objects), and
+# the batch parses one submission per job at once: larger files are refused, unread.
+SUBMISSION_LIMIT = 32 * 2**20
 _PLAIN_KINDS = frozenset("biufU")
 
 
@@ -175,10 +180,11 @@ class GradeResult:
     lang: str = "en"
 
     def cleaned(self) -> GradeResult:
-        """This result with every text made safe to write as UTF-8."""
+        """This result with every text made safe to write as UTF-8, but its path: a path that is
+        not UTF-8 (``b"\\xff"``, as ``"\\udcff"``) must stay apart from one spelled with a
+        backslash, so it is escaped only where it is written."""
         return dataclasses.replace(
             self,
-            submission=clean_text(self.submission),
             message=clean_text(self.message),
             cell_errors=[clean_text(e) for e in self.cell_errors],
             notes=[clean_text(n) for n in self.notes],
@@ -397,6 +403,38 @@ def read_regular(path: Path, limit: int, offset: int = 0) -> bytes:
         os.close(fd)
 
 
+class SubmissionTooLarge(OSError):
+    """A submission file larger than :data:`SUBMISSION_LIMIT`."""
+
+
+def read_submission(path: str | os.PathLike[str], limit: int = SUBMISSION_LIMIT) -> bytes:
+    """The bytes of the submission at ``path`` (symlinks followed, as for any path given).
+
+    Raises ``OSError`` for what is not a regular file (a FIFO, on which a read would block the
+    batch, or a device), and :class:`SubmissionTooLarge` for a file larger than ``limit``, which
+    is never read whole.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{os.fsdecode(path)!r} is not a regular file")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:
+            raise SubmissionTooLarge(
+                f"the file is larger than {limit // 2**20} MiB: clear its outputs and submit it "
+                "again"
+            )
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def _check_npz(raw: bytes, limit: int) -> None:
     """Refuse an ``.npz`` whose members would decode to more than ``limit`` bytes, or whose arrays
     are not plain numbers or text, before anything is decoded."""
@@ -426,7 +464,10 @@ def _check_npz(raw: bytes, limit: int) -> None:
             raise _BadOutput("grade.output.unreadable", error=type(exc).__name__) from None
         if dtype.hasobject or dtype.kind not in _PLAIN_KINDS:
             raise _BadOutput("grade.output.objects")
-        if head.tell() + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize != info.file_size:
+        # exact integers (np.prod wraps around); a zero-width dtype (<U0) holds any number of
+        # elements in no bytes, so the count is bounded too
+        count = math.prod(shape)
+        if count > limit or head.tell() + count * dtype.itemsize != info.file_size:
             raise _BadOutput("grade.output.wrong_size")
 
 
@@ -810,7 +851,12 @@ class Grader:
         started = time.monotonic()
         try:
             if data is None:
-                data = Path(submission).read_bytes()
+                data = read_submission(submission)
+            if len(data) > SUBMISSION_LIMIT:
+                raise SubmissionTooLarge(
+                    f"the file is larger than {SUBMISSION_LIMIT // 2**20} MiB: clear its outputs "
+                    "and submit it again"
+                )
             nb = self.check_submission(submission, data)
         except OSError as exc:
             lang = self.settings.language(None)
@@ -902,6 +948,6 @@ def _metadata_only(data: bytes | None) -> dict[str, Any] | None:
     """A notebook's JSON, or None, for reading the language of one the grader refuses."""
     try:
         nb = json.loads(data or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return nb if isinstance(nb, dict) else None

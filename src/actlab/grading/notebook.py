@@ -62,13 +62,16 @@ def loads_notebook(text: str | bytes, where: str = "notebook") -> dict[str, Any]
         where: the name used in error messages (usually the path).
 
     Raises:
-        InvalidNotebook: bad JSON, a top level that is not an object, an nbformat other than 4,
+        InvalidNotebook: bad JSON (or JSON nested too deeply to parse), a top level that is not an object, an nbformat other than 4,
             or cells without a known ``cell_type`` and a string (or list of strings) ``source``.
     """
     try:
         nb = json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidNotebook(f"{where}: not valid notebook JSON ({exc})") from None
+    except RecursionError:
+        # JSON nested deeper than the interpreter's recursion limit (no notebook is)
+        raise InvalidNotebook(f"{where}: not valid notebook JSON (nested too deeply)") from None
     if not isinstance(nb, dict):
         raise InvalidNotebook(f"{where}: the top level is a {type(nb).__name__}, not a notebook")
     version = nb.get("nbformat")

@@ -19,30 +19,70 @@ The CSV has one row per submission path (the latest grade of that path), with th
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
 import re
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from actlab.grading.feedback import split_messages, status_name, translate
 from actlab.grading.grader import GradeResult
 from actlab.i18n import t
 
-__all__ = ["ResultStore", "feedback_name", "feedback_text", "format_points"]
+__all__ = ["ResultStore", "csv_cell", "feedback_name", "feedback_text", "format_points"]
 
 
 def format_points(value: float) -> str:
     return f"{value:g}"
 
 
+_NAME_BYTES = 120
+
+
 def feedback_name(submission: str) -> str:
-    """A file name for the feedback of ``submission`` that keeps its directories apart."""
-    parts = [p for p in Path(submission).with_suffix("").parts if p not in ("/", ".", "..")]
-    name = "__".join(parts) or "submission"
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name) + ".txt"
+    """A file name for the feedback of ``submission``, different for every path.
+
+    The path's parts are joined with ``__`` (``alice/01.ipynb`` -> ``alice__01.txt``). A path that
+    cannot be written that way as it is (a character other than a letter, a digit, ``.``, ``-``
+    or a single inner ``_``; a ``..``; a name that is not ``.ipynb``; more than 120 bytes) gets its
+    changed name followed by ``~`` and a digest of the path: ``carol 01/01.ipynb`` and
+    ``carol_01/01.ipynb``, or two Chinese names, do not share a file.
+    """
+    path = PurePath(submission)
+    parts = list(path.parts[1:] if path.anchor else path.parts)
+    faithful = bool(parts) and parts[-1].endswith(".ipynb") and parts[-1] != ".ipynb"
+    if parts:
+        parts[-1] = parts[-1].removesuffix(".ipynb")
+    safe = []
+    for part in parts:
+        clean = re.sub(r"[^\w.-]+", "_", part) if part != ".." else ""
+        if clean != part or "__" in part or part.startswith("_") or part.endswith("_"):
+            faithful = False
+        if clean:
+            safe.append(clean)
+    name = "__".join(safe) or "submission"
+    if len(name.encode("utf-8", "replace")) > _NAME_BYTES:
+        faithful = False
+        name = name.encode("utf-8", "replace")[:_NAME_BYTES].decode("utf-8", "ignore")
+    if not faithful:
+        name += "~" + hashlib.sha256(submission.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return name + ".txt"
+
+
+# A spreadsheet takes a cell that starts with one of these as a formula (OWASP, "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """Text that came from a submission (its path, a message) as a CSV cell that a spreadsheet
+    shows as text: a carriage return (which Python's csv module leaves unquoted with ``\\n`` line
+    ends, and which many readers take for the end of a row) is written ``\\r``, and a cell that
+    starts like a formula gets a leading ``'``, as OWASP recommends."""
+    text = text.replace("\r", "\\r")
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def feedback_text(result: GradeResult) -> str:
@@ -107,6 +147,9 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
+_HEADER = b"submission,exercise,points,max_points,status,"
+
+
 class ResultStore:
     """The grades of one exercise in ``out`` (CSV), its journal, and optional feedback files.
 
@@ -131,7 +174,30 @@ class ResultStore:
         self.feedback_dir = Path(feedback_dir) if feedback_dir is not None else None
         self.by_key: dict[str, GradeResult] = {}
         self.rows: dict[str, GradeResult] = {}
+        self._refuse_to_overwrite()
         self._load()
+
+    def _refuse_to_overwrite(self) -> None:
+        """Refuse an ``out`` that is some other file (a notebook, say), and a ``feedback_dir``
+        that is no directory: the grades would replace it. A student's folder named
+        ``--out=bob`` reaches ``actlab grade --out grades.csv */01.ipynb`` as an option."""
+        hint = (
+            "; a submission path that begins with '-' is read as an option: give the "
+            "submissions after --, or as ./*"
+        )
+        if self.out.exists() and not self.out.is_dir():
+            try:
+                with open(self.out, "rb") as fh:
+                    head = fh.read(len(_HEADER))
+            except OSError as exc:
+                raise ValueError(f"{self.out}: cannot be read ({exc.strerror or exc})") from None
+            if head and head != _HEADER:  # an empty file holds nothing to lose
+                raise ValueError(f"{self.out} exists and is not a grades file{hint}")
+        elif self.out.is_dir():
+            raise ValueError(f"{self.out} is a directory, not a grades file{hint}")
+        folder = self.feedback_dir
+        if folder is not None and folder.exists() and not folder.is_dir():
+            raise ValueError(f"{folder} exists and is not a directory{hint}")
 
     def _load(self) -> None:
         if not self.journal.is_file():
@@ -192,13 +258,13 @@ class ResultStore:
             per_test = {t.grade_id: format_points(t.points) for t in r.tests}
             writer.writerow(
                 [
-                    r.submission,
+                    csv_cell(r.submission),
                     r.exercise,
                     format_points(r.points),
                     format_points(r.max_points),
                     r.status,
                     *(per_test.get(gid, "0") for gid in self.grade_ids),
-                    r.message,
+                    csv_cell(r.message),
                 ]
             )
         return buf.getvalue()

@@ -504,7 +504,20 @@ def scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
     mismatch``), so one scan runs at a time. A scan takes milliseconds.
     """
     with _PARSE_LOCK:
-        return _scan_cells(cells, tests)
+        try:
+            return _scan_cells(cells, tests)
+        except (RecursionError, MemoryError):
+            # Code nested deeper than the parser or the scan can follow (``1+1+...+1`` 5,000
+            # times, 100,000 unary minuses). The kernel may still run it (after raising its
+            # own recursion limit), so what it holds cannot be taken as harmless: it voids the
+            # notebook, as other code the grader cannot read does.
+            pass
+    result = Scan()
+    result.tamper.append(Finding(_UNREADABLE, "a cell", "", "tamper"))
+    return result
+
+
+_UNREADABLE = "holds code nested too deeply for the grader to read"
 
 
 def _scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
@@ -523,6 +536,10 @@ def _scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
         try:
             tree = ast.parse(_transform(cell["source"]))
         except (SyntaxError, ValueError):
+            aliases_at.append(dict(aliases))
+            continue
+        except (RecursionError, MemoryError):  # see scan_cells
+            result.tamper.append(Finding(_UNREADABLE, _where(cell, 0), "", "tamper"))
             aliases_at.append(dict(aliases))
             continue
         body: list[ast.stmt] = []
@@ -620,6 +637,12 @@ def _closure(statements: list[_Statement], position: int, names: set[str]) -> li
     """The statements before cell ``position`` that the objects ``names`` depend on: the last
     binding of each name, and transitively the last binding of every name those read."""
     before = [s for s in statements if s.cell < position]
+    # one pass for the last binding of every name: walking back from the end for each name
+    # costs (names x statements), minutes for a long chain of aliases followed by filler
+    last: dict[str, int] = {}
+    for i, stmt in enumerate(before):
+        for name in stmt.binds:
+            last[name] = i
     chosen: dict[int, _Statement] = {}
     todo = list(names)
     seen: set[str] = set()
@@ -628,11 +651,8 @@ def _closure(statements: list[_Statement], position: int, names: set[str]) -> li
         if name in seen:
             continue
         seen.add(name)
-        for i in range(len(before) - 1, -1, -1):
-            stmt = before[i]
-            if name in stmt.binds:
-                if i not in chosen:
-                    chosen[i] = stmt
-                    todo.extend(stmt.uses)
-                break
+        i = last.get(name)
+        if i is not None and i not in chosen:
+            chosen[i] = before[i]
+            todo.extend(before[i].uses)
     return [chosen[i] for i in sorted(chosen)]
