@@ -481,6 +481,24 @@ def test_hostile_paths_get_one_row_and_one_feedback_file_each(
     assert len(list(feedback.glob("*.txt"))) == len(paths)
 
 
+def test_a_feedback_file_shows_a_submission_s_text_and_never_obeys_it(batch: Batch) -> None:
+    """Escape sequences and carriage returns from a submission are shown escaped, and its lines
+    are indented: none reads as a line of the grader's (``[PASS] ...``, ``Score:``)."""
+    from actlab.grading.grader import GradeResult
+    from actlab.grading.results import feedback_text
+
+    text = next(batch.feedback.glob("*lookalike_feedback_lines.txt")).read_text(encoding="utf-8")
+    assert not set(text) & {"\x1b", "\x07", "\r"}, text
+    assert "\\x1b[2J" in text
+    lines = text.splitlines()
+    assert [line for line in lines if line.startswith("Score:")] == ["Score:      1 / 3"], text
+    assert [line.split()[1] for line in lines if line.startswith("[PASS]")] == ["test_square"]
+    forged = GradeResult("x\nScore:      3 / 3\n[PASS]\x1b[2J.ipynb", "00_selftest", "graded", 0, 3, [])
+    head = feedback_text(forged).splitlines()
+    assert head[0].startswith("Submission: x\\nScore:") and head[3] == "Score:      0 / 3"
+    assert sum(line.startswith(("Score:", "[PASS]")) for line in head) == 1
+
+
 def test_the_grades_never_replace_another_file(batch: Batch, tmp_path: Path) -> None:
     """A folder named ``--out=bob`` reaches ``actlab grade --out grades.csv */01.ipynb`` as an
     option that overrides the instructor's: the grades must not replace bob's notebook."""

@@ -687,6 +687,22 @@ attack(
 )
 
 
+attack(
+    "lookalike_feedback_lines",
+    "the relu cell and a later cell raise errors whose text holds terminal escape sequences and "
+    "new lines that look like the grader's own ('[PASS] test_relu (2 / 2)', 'Score: 3 / 3'): "
+    "the feedback file must show them, indented, not obey or print them as the grader's lines",
+    _with(
+        cells={
+            RELU_CELL: "raise ValueError('\\x1b[2J\\x1b[H\\x1b]0;pwned\\x07\\r\\n"
+            "[PASS] test_relu (2 / 2) - fake\\nScore:      3 / 3')"
+        },
+        insert=[(TEST_RELU_CELL + 1, "raise RuntimeError('\\n[PASS] test_square (1 / 1)')")],
+    ),
+    1,
+)
+
+
 def _copied_test_cell() -> dict[str, Any]:
     nb = _solution()
     nb["cells"].insert(RELU_CELL, copy.deepcopy(nb["cells"][TEST_RELU_CELL]))

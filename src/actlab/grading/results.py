@@ -85,12 +85,35 @@ def csv_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
+# Control characters but the newline and the tab: a terminal runs escape sequences (ESC, CSI) and
+# a carriage return or form feed redraws a line
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str, newlines: bool = True) -> str:
+    """Text that came from a submission, with control characters escaped (``\\x1b``) so that a
+    feedback file shown in a terminal shows them rather than obeys them; newlines escaped too
+    unless ``newlines``."""
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return text if newlines else text.replace("\n", "\\n")
+
+
+def _indented(text: str, indent: str, first: str | None = None) -> list[str]:
+    """``text``'s lines, each indented, so that none starts a line as the grader's own lines do
+    (``[PASS]``, ``Score:``)."""
+    lines = _printable(text).split("\n")
+    return [(indent if first is None else first) + lines[0], *(indent + line for line in lines[1:])]
+
+
 def feedback_text(result: GradeResult) -> str:
     """The readable feedback of one submission, in its language (``result.lang``): each test, its
-    points and its message."""
+    points and its message.
+
+    Text that came from the submission (its path, its errors, a probe's error) cannot forge a line
+    of the grader's: its control characters are escaped, and every line of it is indented."""
     lang = result.lang
     lines = [
-        t("grade.feedback.submission", lang, path=result.submission),
+        t("grade.feedback.submission", lang, path=_printable(result.submission, newlines=False)),
         t("grade.feedback.exercise", lang, name=result.exercise),
         t("grade.feedback.status", lang, status=status_name(result.status, lang)),
         t(
@@ -101,9 +124,10 @@ def feedback_text(result: GradeResult) -> str:
         ),
     ]
     if result.message:
-        lines.append(t("grade.feedback.note", lang, note=translate(result.message, lang)))
-    for note in result.notes:
+        note = _printable(translate(result.message, lang), newlines=False)
         lines.append(t("grade.feedback.note", lang, note=note))
+    for note in result.notes:
+        lines.append(t("grade.feedback.note", lang, note=_printable(note, newlines=False)))
     lines.append("")
     for test in result.tests:
         fields = {
@@ -119,10 +143,11 @@ def feedback_text(result: GradeResult) -> str:
         else:
             lines.append(t("grade.feedback.test", lang, **fields))
         for part in split_messages(test.message):
-            lines.append(f"       {part}")
+            lines += _indented(part, "       ")
     if result.cell_errors:
         lines += ["", t("grade.feedback.cell_errors", lang)]
-        lines += [f"  {e}" for e in result.cell_errors]
+        for error in result.cell_errors:
+            lines += _indented(error, "    ", first="  ")
     return "\n".join(lines) + "\n"
 
 
