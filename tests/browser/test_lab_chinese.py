@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from jlab import glyphs, notebook
@@ -54,3 +55,33 @@ def test_opening_the_start_page_does_not_modify_it(zh_lab: LabServer, page: Page
 def test_the_english_lab_stays_english(lab_server: LabServer, page: Page) -> None:
     # the same machine, without --lang: the course's Chinese default is not a global setting
     assert _menus(page, lab_server, "index.ipynb")[:3] == ["File", "Edit", "View"]
+
+
+def test_the_chinese_start_page_leads_to_the_chinese_chapters_and_exercises(
+    zh_lab: LabServer, page: Page, artifacts: Path
+) -> None:
+    """index.zh-CN.ipynb, as `make lab-zh` opens it: its title in real glyphs, links to the Chinese
+    chapters and to the learner's Chinese copies, and a click opens the Chinese chapter 1."""
+    _menus(page, zh_lab, "index.zh-CN.ipynb")
+    title = notebook(page).locator(".jp-RenderedMarkdown h2", has_text="动手学").first
+    title.wait_for(state="visible")
+    report = glyphs(title, "动手学全连接层的激活函数")
+    assert report.renders, report
+    hrefs = (
+        notebook(page)
+        .locator(".jp-RenderedMarkdown a")
+        .evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    )
+    paths = [urlparse(href).path for href in hrefs]
+    assert any(p.endswith("/files/chapters/01_overview.zh-CN.ipynb") for p in paths), paths
+    assert any(p.endswith("/files/work/02_stable_sigmoid_tanh.zh-CN.ipynb") for p in paths), paths
+    assert (zh_lab.root / "work" / "02_stable_sigmoid_tanh.zh-CN.ipynb").is_file()
+
+    notebook(page).locator(".jp-RenderedMarkdown a", has_text="全连接层激活函数概述").first.click()
+    page.locator(".lm-TabBar-tabLabel", has_text="01_overview.zh-CN.ipynb").wait_for(
+        state="visible"
+    )
+    chapter = notebook(page).locator(".jp-RenderedMarkdown h1", has_text="全连接层激活函数概述")
+    chapter.first.wait_for(state="visible")
+    assert glyphs(chapter.first, "全连接层激活函数概述").renders
+    page.screenshot(path=str(artifacts / "01_overview.zh-CN_lab-zh.png"))
