@@ -479,6 +479,15 @@ def test_hostile_paths_get_one_row_and_one_feedback_file_each(
         else:
             assert (row[2], row[4]) == ("3", "graded"), row
     assert len(list(feedback.glob("*.txt"))) == len(paths)
+    # names that need no change keep it, in any script and in a deep folder; the end of a long
+    # name is kept, with the digest in front
+    from actlab.grading.results import feedback_name
+
+    assert (feedback / "张三__01.txt").is_file() and (feedback / "carol_01__01.txt").is_file()
+    deep = "/" + "/".join(["course-2026"] * 14) + "/alice/01.ipynb"
+    assert feedback_name(deep) == deep[1:].replace("/", "__").removesuffix(".ipynb") + ".txt"
+    digest, body = feedback_name("x" * 300 + "/alice/01.ipynb").split("~")
+    assert len(digest) == 16 and body == "x" * 189 + "__alice__01.txt"  # 200 bytes and ".txt"
 
 
 def test_a_feedback_file_shows_a_submission_s_text_and_never_obeys_it(batch: Batch) -> None:

@@ -39,7 +39,7 @@ def format_points(value: float) -> str:
     return f"{value:g}"
 
 
-_NAME_BYTES = 120
+_NAME_BYTES = 200  # with the digest, ".txt" and a temporary file's affixes, under 255
 
 
 def feedback_name(submission: str) -> str:
@@ -47,9 +47,9 @@ def feedback_name(submission: str) -> str:
 
     The path's parts are joined with ``__`` (``alice/01.ipynb`` -> ``alice__01.txt``). A path that
     cannot be written that way as it is (a character other than a letter, a digit, ``.``, ``-``
-    or a single inner ``_``; a ``..``; a name that is not ``.ipynb``; more than 120 bytes) gets its
-    changed name followed by ``~`` and a digest of the path: ``carol 01/01.ipynb`` and
-    ``carol_01/01.ipynb``, or two Chinese names, do not share a file.
+    or a single inner ``_``; a ``..``; a name that is not ``.ipynb``; more than 200 bytes, of
+    which the end is kept) gets a digest of the path and ``~`` in front of its changed name:
+    ``carol 01/01.ipynb`` and ``carol_01/01.ipynb``, or two Chinese names, do not share a file.
     """
     path = PurePath(submission)
     parts = list(path.parts[1:] if path.anchor else path.parts)
@@ -64,11 +64,12 @@ def feedback_name(submission: str) -> str:
         if clean:
             safe.append(clean)
     name = "__".join(safe) or "submission"
-    if len(name.encode("utf-8", "replace")) > _NAME_BYTES:
+    if len(name.encode()) > _NAME_BYTES:
         faithful = False
-        name = name.encode("utf-8", "replace")[:_NAME_BYTES].decode("utf-8", "ignore")
+        name = name.encode()[-_NAME_BYTES:].decode("utf-8", "ignore")
     if not faithful:
-        name += "~" + hashlib.sha256(submission.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = hashlib.sha256(submission.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        name = f"{digest}~{name}"
     return name + ".txt"
 
 
