@@ -693,6 +693,11 @@ class _Driver:
             return self._end(
                 "crashed", self._crash_message(f"during {label}"), keep=self._kernel_gone()
             )
+        # The limits once more at the end: a last cell may fill the disk (page cache takes 960 MiB
+        # in well under the watch's 0.2 s) and reply before the next look
+        over = self.box._over_limit(self.base_events, self.base_ooms)
+        if over is not None:
+            return self._end("crashed", over)
         self._queue({"op": "exit"})
         self._flush()
         end = time.monotonic() + 10.0
