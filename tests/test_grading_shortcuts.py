@@ -194,14 +194,14 @@ def test_the_course_cells_are_not_scanned_and_check_may_be_imported() -> None:
 
 
 def test_a_long_chain_of_aliases_is_followed_in_linear_time() -> None:
-    """10,000 aliases, the first a forbidden function, then 100,000 filler statements: the scan
+    """10,000 aliases, the first a forbidden function, then 30,000 filler statements: the scan
     used to look each name up from the end of the notebook (minutes, in the grader's process and
     outside every time limit, holding the lock every scan needs). It must find the shortcut
     quickly."""
     import time
 
     chain = "_a0 = np.tanh\n" + "".join(f"_a{i} = _a{i - 1}\n" for i in range(1, 10_000))
-    answer = chain + "pass\n" * 100_000 + "def tanh(x):\n    return _a9999(x)\n"
+    answer = chain + "pass\n" * 30_000 + "def tanh(x):\n    return _a9999(x)\n"
     start = time.monotonic()
     found = _found(_cells(SETUP, answer, kinds=("locked", "student")))
     assert any(text.startswith("numpy.tanh") for text in found), found
@@ -217,3 +217,15 @@ def test_code_too_deep_to_parse_voids_the_notebook(code: str) -> None:
     the row of a grade rather than a failure of the grader's own."""
     found = _tampering(_cells(SETUP, "def tanh(x):\n    return x", code))
     assert found == ["holds code nested too deeply for the grader to read (code cell 3)"]
+
+
+def test_more_code_than_the_grader_reads_voids_the_notebook() -> None:
+    """10 MB of ``x=1`` lines took the grader's parser 6 GB and 30 s; past 512 KiB of student
+    code the scan reads nothing and the notebook is void (a long string stands in for the lines
+    here, which would cost the test seconds to parse)."""
+    big = "s = '" + "x" * 600 * 2**10 + "'\n"
+    answer = "def tanh(x):\n    return x"
+    found = _tampering(_cells(SETUP, answer, big, kinds=("locked", "student", "student")))
+    assert found == ["holds more than 512 KiB of code, more than the grader reads (a cell)"]
+    # the locked cells of the source do not count
+    assert _tampering(_cells(big, answer, kinds=("locked", "student"))) == []

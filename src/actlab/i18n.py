@@ -1523,6 +1523,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "holds code nested too deeply for the grader to read",
         "zh": "含有嵌套过深、评分程序无法读取的代码",
     },
+    "grade.finding.too_much_code": {
+        "en": "holds more than {kib} KiB of code, more than the grader reads",
+        "zh": "含有超过{kib} KiB的代码，超出了评分程序读取的范围",
+    },
     "grade.finding.grading_machinery": {
         "en": "imports the grading machinery",
         "zh": "导入了评分程序本身",

@@ -76,6 +76,7 @@ TEMPLATES: tuple[str, ...] = (
     "grade.finding.top_level",
     "grade.finding.proc",
     "grade.finding.unreadable",
+    "grade.finding.too_much_code",
     "grade.finding.grading_machinery",
     "grade.finding.uses",
     "grade.finding.modifies",

@@ -520,9 +520,22 @@ def scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
 _UNREADABLE = "holds code nested too deeply for the grader to read"
 
 
+# The code of a submission the scan parses at most. CPython's ast takes about 600 bytes of memory
+# per byte of short statements (10 MB of ``x=1`` lines: 6 GB and 30 s, in the grader's process,
+# under the scan lock); an exercise's answers are a few kilobytes.
+CODE_LIMIT = 512 * 2**10
+
+
 def _scan_cells(cells: list[dict[str, Any]], tests: Iterable[Any]) -> Scan:
     by_id = {t.grade_id: t for t in tests}
     result = Scan()
+    size = sum(
+        len(c["source"].encode("utf-8", "surrogatepass")) for c in cells if c["kind"] == "student"
+    )
+    if size > CODE_LIMIT:
+        what = f"holds more than {CODE_LIMIT // 2**10} KiB of code, more than the grader reads"
+        result.tamper.append(Finding(what, "a cell", "", "tamper"))
+        return result
     statements: list[_Statement] = []
     aliases_at: list[dict[str, str]] = []  # the import table in force after each cell
     aliases: dict[str, str] = {}
