@@ -508,6 +508,35 @@ def test_a_feedback_file_shows_a_submission_s_text_and_never_obeys_it(batch: Bat
     assert sum(line.startswith(("Score:", "[PASS]")) for line in head) == 1
 
 
+def test_links_to_another_notebook_or_to_the_source_are_refused(
+    batch: Batch, tmp_path: Path
+) -> None:
+    """An archive of submissions can hold symbolic links: alice's 01.ipynb leading to bob's, and
+    mallory's leading to the exercise's source (its solutions scored full marks), directly or
+    through a linked folder. They are ``invalid``; bob's own file is graded."""
+    subs = tmp_path / "subs"
+    for name in ("alice", "bob", "mallory"):
+        (subs / name).mkdir(parents=True)
+    (subs / "bob" / "01.ipynb").write_bytes((ATTACKS / "solution.ipynb").read_bytes())
+    (subs / "alice" / "01.ipynb").symlink_to("../bob/01.ipynb")
+    (subs / "mallory" / "01.ipynb").symlink_to(batch.source / "00_selftest.ipynb")
+    (subs / "eve").symlink_to(batch.source, target_is_directory=True)
+    paths = [subs / "alice" / "01.ipynb", subs / "bob" / "01.ipynb",
+             subs / "mallory" / "01.ipynb", subs / "eve" / "00_selftest.ipynb"]  # fmt: skip
+    out = tmp_path / "grades.csv"
+    code = main(
+        ["grade", *map(str, paths), "--exercise", "00_selftest", "--source", str(batch.source),
+         "--out", str(out), *ARGS]
+    )  # fmt: skip
+    assert code == 0
+    with open(out, newline="") as fh:
+        rows = {Path(r["submission"]).parent.name: r for r in csv.DictReader(fh)}
+    assert (rows["bob"]["points"], rows["bob"]["status"]) == ("3", "graded")
+    for name in ("alice", "mallory", "eve"):
+        assert (rows[name]["points"], rows[name]["status"]) == ("0", "invalid"), rows[name]
+    assert "symbolic link" in rows["alice"]["message"] and "source" in rows["eve"]["message"]
+
+
 def test_the_grades_never_replace_another_file(batch: Batch, tmp_path: Path) -> None:
     """A folder named ``--out=bob`` reaches ``actlab grade --out grades.csv */01.ipynb`` as an
     option that overrides the instructor's: the grades must not replace bob's notebook."""

@@ -850,6 +850,7 @@ class Grader:
         """Grade the notebook at path ``submission`` (or its bytes ``data``)."""
         started = time.monotonic()
         try:
+            _refuse_links(submission, self.plan.path)
             if data is None:
                 data = read_submission(submission)
             if len(data) > SUBMISSION_LIMIT:
@@ -942,6 +943,19 @@ class Grader:
             notes=notes,
             lang=lang,
         ).cleaned()
+
+
+def _refuse_links(submission: str, source: Path) -> None:
+    """Raise ``OSError`` for a submission that is a symbolic link, or that leads to the exercise's
+    source notebook through one (a linked folder): an archive of submissions can hold a link to
+    another student's notebook, or to the source, whose solutions score full marks. The source
+    given by its own path is graded (the course's checks grade its solutions)."""
+    if os.path.islink(submission):
+        raise OSError("it is a symbolic link; grade the file it leads to, if it is the student's")
+    if os.path.abspath(submission) != os.path.abspath(source) and os.path.realpath(
+        submission
+    ) == os.path.realpath(source):
+        raise OSError("it leads to the exercise's source notebook through a symbolic link")
 
 
 def _metadata_only(data: bytes | None) -> dict[str, Any] | None:
