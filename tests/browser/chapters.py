@@ -34,9 +34,9 @@ CHAPTERS = {
     "03_selection_and_optimisation": "激活函数的选择与优化",
     "04_applications": "激活函数在深度学习中的应用案例",
 }
-# What the browser runs: every chapter, and one chapter of the Chinese edition, whose figures and
-# printed results are in Chinese (a glyph missing from the figure font shows as a warning on stderr).
-RUNS = {**CHAPTERS, "01_overview.zh-CN": CHAPTERS["01_overview"]}
+# What the browser runs: every chapter in both editions. The Chinese ones print and draw in Chinese
+# (a glyph missing from the figure font shows as a warning on stderr).
+RUNS = {**CHAPTERS, **{f"{name}.zh-CN": title for name, title in CHAPTERS.items()}}
 VIEWPORT = {"width": 1400, "height": 1000}
 
 
