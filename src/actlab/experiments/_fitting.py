@@ -15,12 +15,24 @@ float32 ``normal_`` draws other numbers on baseline kernels than on AVX2/AVX-512
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["error_rate", "fit", "make_mlp64", "mean_loss", "numpy_init", "numpy_reset", "train_epochs", "train_until"]
+__all__ = [
+    "Digits64",
+    "digits64",
+    "error_rate",
+    "fit",
+    "make_mlp64",
+    "mean_loss",
+    "numpy_init",
+    "numpy_reset",
+    "train_epochs",
+    "train_until",
+]
 
 
 _NUMPY_INITS = ("he", "xavier", "lecun")
@@ -110,6 +122,34 @@ def numpy_reset(module: Any, seed: int) -> Any:
         elif isinstance(m, nn.Embedding):
             fill(m.weight, gen.standard_normal(tuple(m.weight.shape)))
     return module
+
+
+@dataclass(frozen=True)
+class Digits64:
+    """The digits' training and test splits as float64 tensors (see :func:`digits64`)."""
+
+    X: Any
+    y: Any
+    X_test: Any
+    y_test: Any
+    num_features: int
+    num_classes: int
+
+    def sizes(self, hidden: Sequence[int]) -> list[int]:
+        """Layer widths of an MLP on the digits: the features, ``hidden``, the classes."""
+        return [self.num_features, *hidden, self.num_classes]
+
+
+def digits64() -> Digits64:
+    """:func:`actlab.data.digits`' default training and test splits, in float64 for training."""
+    import torch
+
+    from actlab.data import digits, to_tensors
+
+    train_set, test_set = digits("train"), digits("test")
+    X, y = to_tensors(train_set, dtype=torch.float64)
+    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
+    return Digits64(X, y, X_test, y_test, train_set.num_features, train_set.num_classes)
 
 
 def make_mlp64(

@@ -292,19 +292,15 @@ def dead_unit_history(
         * ``history``: ``{activation: {"step": (records,), "negative": (records, layers)}}``,
           the number of units negative everywhere per layer at each record.
     """
-    import torch
-
-    from actlab.data import digits, to_tensors
-    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
+    from actlab.experiments._fitting import digits64, error_rate, make_mlp64, train_epochs
 
     if isinstance(every, bool) or not isinstance(every, int) or every < 1:
         raise ValueError(f"dead_unit_history: every must be an int >= 1, got {every!r}")
     if not activations:
         raise ValueError("dead_unit_history: activations must not be empty")
-    train_set, test_set = digits("train"), digits("test")
-    X, y = to_tensors(train_set, dtype=torch.float64)
-    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
-    sizes = [train_set.num_features, *hidden, train_set.num_classes]
+    data = digits64()
+    X, y, X_test, y_test = data.X, data.y, data.X_test, data.y_test
+    sizes = data.sizes(hidden)
     rows: list[dict[str, object]] = []
     errors: list[dict[str, object]] = []
     history: dict[str, dict[str, np.ndarray]] = {}
@@ -394,19 +390,15 @@ def dying_relu_sweep(
         (after training), ``dead_per_layer`` (a list) and the same as ``dead_l1``, ``dead_l2``...,
         ``train_error`` and ``test_error``.
     """
-    import torch
-
-    from actlab.data import digits, to_tensors
-    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
+    from actlab.experiments._fitting import digits64, error_rate, make_mlp64, train_epochs
 
     if not lrs or not all(isinstance(lr, (int, float)) and lr > 0 for lr in lrs):
         raise ValueError(f"dying_relu_sweep: lrs must be positive numbers, got {lrs!r}")
     if not activations:
         raise ValueError("dying_relu_sweep: activations must not be empty")
-    train_set, test_set = digits("train"), digits("test")
-    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
-    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
-    sizes = [train_set.num_features, *hidden, train_set.num_classes]
+    data = digits64()
+    X_train, y_train, X_test, y_test = data.X, data.y, data.X_test, data.y_test
+    sizes = data.sizes(hidden)
     rows: list[dict[str, object]] = []
     for activation in activations:
         for lr in lrs:

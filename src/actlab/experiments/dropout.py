@@ -123,8 +123,7 @@ def dropout_robustness(
         ``summary`` has one dict per ``p`` with the mean of each error over the seeds, and
         ``n_train`` the number of training images.
     """
-    from actlab.data import digits, to_tensors
-    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
+    from actlab.experiments._fitting import digits64, error_rate, make_mlp64, train_epochs
     from actlab.reproducibility import rng
 
     values = [float(p) for p in ps]
@@ -132,12 +131,11 @@ def dropout_robustness(
         raise ValueError(f"dropout_robustness: ps must be numbers in [0, 1), got {ps!r}")
     if not seeds:
         raise ValueError("dropout_robustness: seeds must not be empty")
-    train_set, test_set = digits("train"), digits("test")
-    X_all, y_all = to_tensors(train_set, dtype=torch.float64)
-    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
+    data = digits64()
+    X_all, y_all, X_test, y_test = data.X, data.y, data.X_test, data.y_test
     rows: list[dict[str, object]] = []
     for seed in seeds:
-        idx = torch.from_numpy(rng(seed).permutation(len(train_set))[: int(n_train)])
+        idx = torch.from_numpy(rng(seed).permutation(len(X_all))[: int(n_train)])
         X, y = X_all[idx], y_all[idx]
         noisy = X_test + torch.from_numpy(noise * rng(seed + 1).standard_normal(X_test.shape))
         for p in values:

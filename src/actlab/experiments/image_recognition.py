@@ -65,19 +65,17 @@ def epochs_to_error(
         (an int, or ``None`` if never reached), ``epoch`` and ``train_error`` (arrays, epoch 0 =
         untrained), ``final_error``.
     """
-    import torch
-
-    from actlab.data import digits, to_tensors
+    from actlab.experiments._fitting import digits64
 
     if not 0.0 < float(target) < 1.0:
         raise ValueError(f"epochs_to_error: target must be in (0, 1), got {target!r}")
     if isinstance(max_epochs, bool) or not isinstance(max_epochs, int) or max_epochs < 1:
         raise ValueError(f"epochs_to_error: max_epochs must be an int >= 1, got {max_epochs!r}")
-    train_set = digits("train")
-    X, y = to_tensors(train_set, dtype=torch.float64)
+    data = digits64()
+    X, y = data.X, data.y
     rows: list[dict[str, object]] = []
     for depth in depths:
-        sizes = [train_set.num_features, *([width] * int(depth)), train_set.num_classes]
+        sizes = data.sizes([width] * int(depth))
         for activation in activations:
             init = "he" if "relu" in activation else "xavier"
             net = make_mlp64(sizes, activation, init=init, seed=seed)

@@ -67,16 +67,14 @@ def init_comparison(
     """
     import torch
 
-    from actlab.data import digits, to_tensors
-    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
+    from actlab.experiments._fitting import digits64, error_rate, make_mlp64, train_epochs
     from actlab.networks import layer_outputs
 
     if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
         raise ValueError(f"init_comparison: depth must be an int >= 1, got {depth!r}")
-    train_set, test_set = digits("train"), digits("test")
-    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
-    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
-    sizes = [train_set.num_features, *([width] * depth), train_set.num_classes]
+    data = digits64()
+    X_train, y_train, X_test, y_test = data.X, data.y, data.X_test, data.y_test
+    sizes = data.sizes([width] * depth)
     rows: list[dict[str, object]] = []
     for init in inits:
         net = make_mlp64(sizes, activation, init=init, seed=seed)

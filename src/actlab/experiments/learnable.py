@@ -114,15 +114,11 @@ def train_learnable(
         of each hidden layer (its mean, if a layer has one per channel)``, "train_error",
         "test_error"}``.
     """
-    import torch
+    from actlab.experiments._fitting import digits64, error_rate, make_mlp64, train_epochs
 
-    from actlab.data import digits, to_tensors
-    from actlab.experiments._fitting import error_rate, make_mlp64, train_epochs
-
-    train_set, test_set = digits("train"), digits("test")
-    X_train, y_train = to_tensors(train_set, dtype=torch.float64)
-    X_test, y_test = to_tensors(test_set, dtype=torch.float64)
-    sizes = [train_set.num_features, *hidden, train_set.num_classes]
+    data = digits64()
+    X_train, y_train, X_test, y_test = data.X, data.y, data.X_test, data.y_test
+    sizes = data.sizes(hidden)
     init = "lecun" if activation == "selu" else "he"
     net = make_mlp64(sizes, activation, init=init, seed=seed, activation_params=activation_params)
     params = activation_parameters(net)
@@ -136,7 +132,7 @@ def train_learnable(
         return [float(p.detach().mean()) for p in params]
 
     values = [snapshot()]
-    per_epoch = max(1, -(-len(train_set) // batch_size))
+    per_epoch = max(1, -(-len(X_train) // batch_size))
 
     def record(_model: Any, updates: int) -> None:
         if updates % per_epoch == 0:
